@@ -1,0 +1,107 @@
+"""Diagnostics, exit codes and the CompilerError tree shared by every stage."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes, documented in the README."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    INTERNAL = 3
+    NETWORK = 4
+
+
+class Severity(enum.Enum):
+    """How serious a diagnostic is; only errors fail a run."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A position in a source file: repo-relative POSIX path, 1-based line and column."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding, located in the file that caused it.
+
+    `detail` names a place inside a rendered artifact (`manifests/x.yaml::$.spec.mode`)
+    when the finding was made after rendering; `location` still points at the input.
+    """
+
+    location: Location
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+    detail: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """Order diagnostics by file, position, then code and message."""
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code, self.detail, self.message)
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Return diagnostics de-duplicated and in a stable order."""
+    return sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Tell whether any diagnostic is an error."""
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+class CompilerError(Exception):
+    """A stage failed; carries every diagnostic it found."""
+
+    exit_code: ExitCode = ExitCode.FINDINGS
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = sorted_diagnostics(diagnostics)
+        super().__init__(f"{len(self.diagnostics)} problem(s)")
+
+
+class InventoryError(CompilerError):
+    """The inventory or an environment file is invalid."""
+
+
+class LockError(CompilerError):
+    """The lock could not be resolved, or is stale."""
+
+
+class RenderError(CompilerError):
+    """A template failed or produced something invalid."""
+
+
+class ValidationFailed(CompilerError):
+    """Rendered manifests violate a schema, rule or policy."""
+
+
+class DiscoveryError(CompilerError):
+    """A provider could not be asked for its models."""
+
+    exit_code = ExitCode.NETWORK
+
+
+class UsageError(CompilerError):
+    """The command line names something that does not exist."""
+
+    exit_code = ExitCode.USAGE

@@ -1,0 +1,1 @@
+"""Typed values that cross stage boundaries: pydantic at trust boundaries, dataclasses inside."""

@@ -1,0 +1,75 @@
+"""Frozen values produced inside the pipeline: rendered documents and output trees."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from compiler.errors import Location
+
+JsonPath: TypeAlias = tuple[str | int, ...]
+JsonValue: TypeAlias = "str | int | float | bool | None | list[JsonValue] | dict[str, JsonValue]"
+
+
+def format_json_path(path: JsonPath) -> str:
+    """`('spec', 'models', 0)` -> `$.spec.models[0]`."""
+    parts = ["$"]
+    for part in path:
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDocument:
+    """One Kubernetes object as rendered text, its parsed form and where it came from.
+
+    `path` is relative to the environment's manifests folder. `origin` is the inventory
+    item that produced the object; `field_origins` refines it for values copied from the
+    inventory (JSON path prefix -> inventory location), longest prefix wins.
+    """
+
+    path: str
+    text: str
+    data: Mapping[str, object]
+    origin: Location
+    field_origins: Mapping[JsonPath, Location] = field(default_factory=dict)
+
+    @property
+    def api_version(self) -> str:
+        """The object's apiVersion."""
+        return str(self.data.get("apiVersion", ""))
+
+    @property
+    def kind(self) -> str:
+        """The object's kind."""
+        return str(self.data.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        """metadata.name."""
+        metadata = self.data.get("metadata")
+        return str(metadata.get("name", "")) if isinstance(metadata, Mapping) else ""
+
+    @property
+    def namespace(self) -> str:
+        """metadata.namespace, empty for cluster-scoped objects."""
+        metadata = self.data.get("metadata")
+        return str(metadata.get("namespace", "") or "") if isinstance(metadata, Mapping) else ""
+
+    def locate(self, path: JsonPath) -> Location:
+        """The inventory location that produced the value at `path`."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.field_origins:
+                return self.field_origins[probe]
+            probe = probe[:-1]
+        return self.origin
+
+
+@dataclass(frozen=True, slots=True)
+class OutputTree:
+    """Every file modelplane owns in one environment's manifests folder, as bytes."""
+
+    env: str
+    files: Mapping[str, bytes]

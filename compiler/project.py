@@ -1,0 +1,104 @@
+"""The repository layout: where inventory, environments, templates and schemas live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+INVENTORY_DIR = "inventory"
+ENVIRONMENTS_DIR = "environments"
+TEMPLATES_DIR = "templates"
+SCHEMAS_DIR = "schemas"
+ENVIRONMENT_FILE = "environment.yaml"
+LOCK_FILE = "models.lock"
+SNAPSHOTS_DIR = "snapshots"
+MANIFESTS_DIR = "manifests"
+INDEX_FILE = ".modelplane-index.json"
+INVENTORY_SCHEMA_FILE = "inventory.schema.json"
+ENVIRONMENT_SCHEMA_FILE = "environment.schema.json"
+ROOT_MARKERS = (INVENTORY_DIR, ENVIRONMENTS_DIR)
+_DEFAULTS = Path(__file__).parent / "_defaults"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A modelplane repository rooted at `root`."""
+
+    root: Path
+
+    @property
+    def inventory_dir(self) -> Path:
+        """Folder holding `inventory/*.yaml`."""
+        return self.root / INVENTORY_DIR
+
+    @property
+    def environments_dir(self) -> Path:
+        """Folder holding one folder per environment."""
+        return self.root / ENVIRONMENTS_DIR
+
+    @property
+    def templates_dir(self) -> Path:
+        """The repository's templates, or the ones packaged with modelplane."""
+        return _own_or_default(self.root / TEMPLATES_DIR, _DEFAULTS / TEMPLATES_DIR)
+
+    @property
+    def schemas_dir(self) -> Path:
+        """The repository's schemas, or the ones packaged with modelplane."""
+        return _own_or_default(self.root / SCHEMAS_DIR, _DEFAULTS / SCHEMAS_DIR)
+
+    def environment_dir(self, env: str) -> Path:
+        """Folder of one environment."""
+        return self.environments_dir / env
+
+    def environment_file(self, env: str) -> Path:
+        """`environments/<env>/environment.yaml`."""
+        return self.environment_dir(env) / ENVIRONMENT_FILE
+
+    def lock_file(self, env: str) -> Path:
+        """`environments/<env>/models.lock`."""
+        return self.environment_dir(env) / LOCK_FILE
+
+    def snapshots_dir(self, env: str) -> Path:
+        """`environments/<env>/snapshots/`."""
+        return self.environment_dir(env) / SNAPSHOTS_DIR
+
+    def manifests_dir(self, env: str) -> Path:
+        """`environments/<env>/manifests/`."""
+        return self.environment_dir(env) / MANIFESTS_DIR
+
+    def environment_names(self) -> list[str]:
+        """Every folder under `environments/` that holds an environment file, sorted."""
+        if not self.environments_dir.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.environments_dir.iterdir() if (p / ENVIRONMENT_FILE).is_file()
+        )
+
+    def relative(self, path: Path) -> str:
+        """A path as shown to users: relative to the root, POSIX separators."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_project(start: Path | None = None) -> Project:
+    """Find the repository root: the nearest folder upwards with inventory/ or environments/."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if any((folder / marker).is_dir() for marker in ROOT_MARKERS):
+            return Project(folder)
+    return Project(here)
+
+
+def _own_or_default(own: Path, default: Path) -> Path:
+    if own.is_dir() or not default.is_dir():
+        return own
+    return default
+
+
+def project_from_env_or_cwd() -> Project:
+    """Honour MODELPLANE_ROOT, else search upwards from the working directory."""
+    root = os.environ.get("MODELPLANE_ROOT")
+    return Project(Path(root).resolve()) if root else find_project()
