@@ -117,15 +117,25 @@ def schema_merge_keys(schema: Mapping[str, Any]) -> MergeKeys:
     def lookup(path: tuple[str, ...]) -> tuple[str, ...] | None:
         node: Any = schema
         for field in path:
+            node = _deref(schema, node)
             while isinstance(node, Mapping) and node.get("type") == "array":
-                node = node.get("items", {})
+                node = _deref(schema, node.get("items", {}))
             props = node.get("properties") if isinstance(node, Mapping) else None
             if not isinstance(props, Mapping) or field not in props:
                 return None
             node = props[field]
+        node = _deref(schema, node)
         if not isinstance(node, Mapping) or node.get("x-kubernetes-list-type") != "map":
             return None
         keys = node.get("x-kubernetes-list-map-keys")
         return tuple(keys) if isinstance(keys, list) and keys else None
 
     return lookup
+
+
+def _deref(root: Mapping[str, Any], node: Any) -> Any:
+    """Follow local `#/$defs/Name` references (schemas share Container and friends)."""
+    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        name = node["$ref"].removeprefix("#/$defs/")
+        node = root.get("$defs", {}).get(name, {})
+    return node

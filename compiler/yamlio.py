@@ -341,3 +341,13 @@ def iter_paths(data: Any, prefix: PathKey = ()) -> Iterator[tuple[PathKey, Any]]
             yield from iter_paths(value, (*prefix, index))
     else:
         yield prefix, data
+
+
+_DOCUMENT_START = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
+
+
+def parse_documents(text: str) -> list[Any]:
+    """Parse a multi-document YAML stream (CRD files, manifests on disk); drop empty ones."""
+    chunks = _DOCUMENT_START.split(text)
+    parsed = (parse_manifest_checked(chunk) for chunk in chunks if chunk.strip())
+    return [doc for doc in parsed if doc is not None]
