@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from compiler.errors import Diagnostic, Location, Severity
@@ -32,15 +32,24 @@ _HOSTNAME = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0
 def check_environment(env: ResolvedEnvironment) -> list[Diagnostic]:
     """Every cross-reference and policy problem of a resolved environment."""
     problems: list[Diagnostic] = []
+    # Built once: looking names up item by item is quadratic at thousands of models.
+    index = _Index({p.name: p for p in env.providers}, {m.name: m for m in env.models})
     for provider in env.providers:
         problems.extend(_check_provider(env, provider))
     for model in env.models:
-        problems.extend(_check_model(env, model))
+        problems.extend(_check_model(env, model, index))
     for api in env.model_apis:
-        problems.extend(_check_model_api(env, api))
+        problems.extend(_check_model_api(env, api, index))
     problems.extend(_check_environment_settings(env))
     problems.extend(_check_routes_unique(env))
     return problems
+
+
+class _Index(NamedTuple):
+    """The enabled providers and models by name."""
+
+    providers: Mapping[str, Provider]
+    models: Mapping[str, Model]
 
 
 def _error(at: Location, code: str, message: str, hint: str = "") -> Diagnostic:
@@ -113,11 +122,11 @@ def is_cluster_local(url: str) -> bool:
     return host.endswith((".svc", ".svc.cluster.local")) or "." not in host
 
 
-def _check_model(env: ResolvedEnvironment, m: Model) -> Iterator[Diagnostic]:
+def _check_model(env: ResolvedEnvironment, m: Model, index: _Index) -> Iterator[Diagnostic]:
     def at(*path: str | int) -> Location:
         return env.locate("models", m.name, path)
 
-    if not any(p.name == m.provider for p in env.providers):
+    if m.provider not in index.providers:
         yield _error(
             at("provider"),
             "unknown-reference",
@@ -125,15 +134,14 @@ def _check_model(env: ResolvedEnvironment, m: Model) -> Iterator[Diagnostic]:
             f"or not enabled in environment {env.name!r}",
             hint=f"enabled providers: {_names(env.providers)}",
         )
-    enabled = {x.name for x in env.models}
-    for index, fallback in enumerate(m.fallbacks):
+    for position, fallback in enumerate(m.fallbacks):
         if fallback == m.name:
             yield _error(
-                at("fallbacks", index), "invalid-value", "a model cannot fall back to itself"
+                at("fallbacks", position), "invalid-value", "a model cannot fall back to itself"
             )
-        elif fallback not in enabled:
+        elif fallback not in index.models:
             yield _error(
-                at("fallbacks", index),
+                at("fallbacks", position),
                 "unknown-reference",
                 f"fallback {fallback!r} is not an enabled model",
                 hint=f"enabled models: {_names(env.models)}",
@@ -146,7 +154,9 @@ def _check_model(env: ResolvedEnvironment, m: Model) -> Iterator[Diagnostic]:
         )
 
 
-def _check_model_api(env: ResolvedEnvironment, api: ModelApi) -> Iterator[Diagnostic]:
+def _check_model_api(
+    env: ResolvedEnvironment, api: ModelApi, index: _Index
+) -> Iterator[Diagnostic]:
     def at(*path: str | int) -> Location:
         return env.locate("modelApis", api.name, path)
 
@@ -157,16 +167,15 @@ def _check_model_api(env: ResolvedEnvironment, api: ModelApi) -> Iterator[Diagno
             f"model API names may have at most {MAX_MODEL_API_NAME} characters "
             "(KAOS prefixes them with 'modelapi-')",
         )
-    models = {m.name: m for m in env.models}
-    for index, name in enumerate(api.models):
-        if name not in models:
+    for position, name in enumerate(api.models):
+        if name not in index.models:
             yield _error(
-                at("models", index),
+                at("models", position),
                 "unknown-reference",
                 f"model API {api.name!r} serves {name!r}, which is not an enabled model",
                 hint=f"enabled models: {_names(env.models)}",
             )
-    yield from _check_mode(env, api, at)
+    yield from _check_mode(api, at, index)
     yield from _model_api_policies(env, api, at)
     if api.route.enabled and env.environment.gateway is None:
         yield _error(
@@ -175,16 +184,16 @@ def _check_model_api(env: ResolvedEnvironment, api: ModelApi) -> Iterator[Diagno
             f"model API {api.name!r} is routed but environment {env.name!r} has no gateway",
             hint="set gateway.parentRef in environment.yaml, or route: {enabled: false}",
         )
-    for index, host in enumerate(api.route.hostnames or ()):
+    for position, host in enumerate(api.route.hostnames or ()):
         if not _HOSTNAME.match(host):
             yield _error(
-                at("route", "hostnames", index),
+                at("route", "hostnames", position),
                 "invalid-value",
                 f"{host!r} is not a valid hostname",
             )
 
 
-def _check_mode(env: ResolvedEnvironment, api: ModelApi, at: _At) -> Iterator[Diagnostic]:
+def _check_mode(api: ModelApi, at: _At, index: _Index) -> Iterator[Diagnostic]:
     if api.mode == "Proxy":
         if not api.models:
             yield _error(at("models"), "missing-key", "Proxy model APIs serve at least one model")
@@ -200,7 +209,7 @@ def _check_mode(env: ResolvedEnvironment, api: ModelApi, at: _At) -> Iterator[Di
     if api.hosted is None:
         yield _error(at("mode"), "missing-key", "Hosted model APIs need hosted.model")
         return
-    model = next((m for m in env.models if m.name == api.hosted.model), None)
+    model = index.models.get(api.hosted.model)
     if model is None:
         yield _error(
             at("hosted", "model"),
@@ -208,7 +217,7 @@ def _check_mode(env: ResolvedEnvironment, api: ModelApi, at: _At) -> Iterator[Di
             f"hosted model {api.hosted.model!r} is not an enabled model",
         )
         return
-    provider = next((p for p in env.providers if p.name == model.provider), None)
+    provider = index.providers.get(model.provider)
     if provider is not None and provider.type != "ollama":
         yield _error(
             at("hosted", "model"),

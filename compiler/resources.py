@@ -11,7 +11,7 @@ from compiler.inventory import ResolvedEnvironment
 from compiler.litellm import ca_mount_path, credential_env_name, litellm_config
 from compiler.merge import MergeKeys, strategic_merge
 from compiler.models.artifacts import JsonPath
-from compiler.models.inventory import AzureConfig, ModelApi, Provider, SecretRef
+from compiler.models.inventory import AzureConfig, Model, ModelApi, Provider, SecretRef
 from compiler.models.lock import Lockfile
 from compiler.yamlio import dump_document
 
@@ -49,8 +49,11 @@ def plan_environment(
     if "agentops" in targets:
         planned.extend(_agentops_providers(env))
     if "kaos" in targets:
+        # Built once: rebuilding them per model API is quadratic at thousands of models.
+        models = {m.name: m for m in env.models}
+        providers = {p.name: p for p in env.providers}
         for api in env.model_apis:
-            planned.append(_model_api(env, api, lock, pod_spec_keys))
+            planned.append(_model_api(env, api, lock, pod_spec_keys, (models, providers)))
             planned.extend(_route(env, api))
             planned.extend(_autoscaler(env, api))
     planned.extend(_external_secrets(env))
@@ -139,10 +142,13 @@ def _agentops_config(provider: Provider, kind: str) -> dict[str, Any]:
 
 
 def _model_api(
-    env: ResolvedEnvironment, api: ModelApi, lock: Lockfile, pod_spec_keys: MergeKeys
+    env: ResolvedEnvironment,
+    api: ModelApi,
+    lock: Lockfile,
+    pod_spec_keys: MergeKeys,
+    by_name: tuple[Mapping[str, Model], Mapping[str, Provider]],
 ) -> PlannedDocument:
-    models = {m.name: m for m in env.models}
-    providers = {p.name: p for p in env.providers}
+    models, providers = by_name
     served = [providers[models[name].provider] for name in api.models]
     context: dict[str, Any] = {
         **_metadata(env, api.name, **{"modelplane.io/model-api": api.name}),
