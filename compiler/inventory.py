@@ -26,6 +26,9 @@ from compiler.yamlio import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_
 
 KINDS: dict[str, type[BaseModel]] = {"providers": Provider, "models": Model, "modelApis": ModelApi}
 _CREDENTIAL_KEYS = ("apikey", "api_key", "api-key", "token", "password", "secret", "accesskey")
+_CREDENTIAL_KEYS_NORMALIZED = frozenset(
+    k.replace("-", "").replace("_", "") for k in _CREDENTIAL_KEYS
+)
 POD_SPEC = "podSpec"
 _ItemT = TypeVar("_ItemT", bound=BaseModel)
 
@@ -384,5 +387,4 @@ def _literal_credentials(data: Any, source: SourceMap, path: PathKey = ()) -> It
 
 
 def _is_credential_key(key: str) -> bool:
-    lowered = key.lower().replace("-", "").replace("_", "")
-    return lowered in {k.replace("-", "").replace("_", "") for k in _CREDENTIAL_KEYS}
+    return key.lower().replace("-", "").replace("_", "") in _CREDENTIAL_KEYS_NORMALIZED
