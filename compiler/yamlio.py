@@ -11,6 +11,7 @@ Three jobs with three speeds:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -297,6 +298,9 @@ def _emit_float(value: float) -> str:
     return repr(value)
 
 
+# A pure function called for every key and string value; rendered manifests repeat the
+# same few thousand strings (keys, namespaces, label values), so memoizing pays.
+@functools.lru_cache(maxsize=1 << 16)
 def _emit_string(value: str) -> str:
     if _PLAIN.fullmatch(value) and value.lower() not in _RESERVED:
         return value
@@ -334,34 +338,37 @@ def emit_value(value: Any, indent: int) -> str:
     Scalars and empty collections come back as ` value`; non-empty collections as a
     newline followed by block lines indented by `indent`.
     """
+    # Hot path (hundreds of thousands of calls per environment): concrete types are
+    # tested before the Mapping ABC, whose isinstance check is several times slower.
     if isinstance(value, str):
-        block = _block_literal(value, indent)
+        block = _block_literal(value, indent) if "\n" in value else None
         return " " + (block if block is not None else _emit_string(value))
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return "\n" + _emit_mapping(value, indent) if value else " {}"
     if isinstance(value, list | tuple):
         return "\n" + _emit_sequence(value, indent) if value else " []"
+    if isinstance(value, Mapping):
+        return "\n" + _emit_mapping(value, indent) if value else " {}"
     return " " + emit_scalar(value)
 
 
 def _emit_mapping(value: Mapping[str, Any], indent: int) -> str:
     pad = " " * indent
+    inner = indent + 2
     return "\n".join(
-        f"{pad}{_emit_string(str(k))}:{emit_value(v, indent + 2)}" for k, v in value.items()
+        [f"{pad}{_emit_string(str(k))}:{emit_value(v, inner)}" for k, v in value.items()]
     )
 
 
 def _emit_sequence(value: list[Any] | tuple[Any, ...], indent: int) -> str:
     pad = " " * indent
+    inner = indent + 2
     lines = []
     for item in value:
-        if isinstance(item, Mapping) and item:
-            body = _emit_mapping(item, indent + 2)
-            lines.append(f"{pad}- {body[indent + 2 :]}")
-        elif isinstance(item, list | tuple) and item:
-            lines.append(f"{pad}-{emit_value(item, indent + 2)}")
+        if item and isinstance(item, dict | Mapping):
+            lines.append(f"{pad}- {_emit_mapping(item, inner)[inner:]}")
         else:
-            lines.append(f"{pad}-{emit_value(item, indent + 2)}")
+            lines.append(f"{pad}-{emit_value(item, inner)}")
     return "\n".join(lines)
 
 
