@@ -9,7 +9,11 @@ real CLI, a cold interpreter each time):
 - a second `render --all` with nothing changed (the no-op fast path);
 
 and, in this process, the time PyYAML's C emitter takes to merely dump the same
-documents into one stream per environment: the floor for a naive Python tool.
+documents into one stream per environment: the floor for a naive Python tool. For
+scale, it also times creating the same files with the same bytes (no rendering): on
+small VMs, creating tens of thousands of files costs seconds of kernel time that a
+single stream per environment does not pay. CPU time (user, sys) is printed beside
+wall time because shared machines make wall time noisy.
 
     python benchmarks/render_bench.py                 # 5,000 models, 250 providers
     python benchmarks/render_bench.py --models 200 --providers 20
@@ -20,12 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,11 +213,23 @@ def _write_text(path: Path, text: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """Wall time and peak resident memory of one step."""
+    """Wall time, CPU time (user, system) and peak resident memory of one step."""
 
     label: str
     seconds: float
+    user: float
+    system: float
     peak_mib: float | None = None
+
+
+def measure_here(label: str, work: Callable[[], object]) -> Measure:
+    """Run `work` in this process and measure it (no peak memory: it would be ours)."""
+    before, start = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+    work()
+    seconds, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF)
+    return Measure(
+        label, seconds, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    )
 
 
 def run_cli(label: str, root: Path, *args: str) -> Measure:
@@ -232,7 +249,7 @@ def run_cli(label: str, root: Path, *args: str) -> Measure:
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{output}")
     # ru_maxrss is in KiB on Linux.
-    return Measure(label, seconds, usage.ru_maxrss / 1024)
+    return Measure(label, seconds, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def rendered_documents(root: Path, env: str) -> list[Any]:
@@ -246,37 +263,60 @@ def rendered_documents(root: Path, env: str) -> list[Any]:
 def pyyaml_floor(root: Path, out_dir: Path) -> tuple[Measure, int]:
     """Time PyYAML's C dumper writing the same documents, one stream per environment."""
     per_env = {env: rendered_documents(root, env) for env in ENVIRONMENTS}
-    start = time.perf_counter()
-    for env, documents in per_env.items():
-        with (out_dir / f"{env}.yaml").open("w", encoding="utf-8") as stream:
-            yaml.dump_all(documents, stream, Dumper=yaml.CSafeDumper, sort_keys=False)
-    seconds = time.perf_counter() - start
-    return Measure("PyYAML CSafeDumper floor", seconds), sum(map(len, per_env.values()))
+
+    def dump() -> None:
+        for env, documents in per_env.items():
+            with (out_dir / f"{env}.yaml").open("w", encoding="utf-8") as stream:
+                yaml.dump_all(documents, stream, Dumper=yaml.CSafeDumper, sort_keys=False)
+
+    floor = measure_here("PyYAML CSafeDumper floor", dump)
+    return floor, sum(map(len, per_env.values()))
+
+
+def file_floor(root: Path, out_dir: Path) -> Measure:
+    """Time creating the same files with the same bytes: the I/O cost of the layout."""
+    files = {
+        path.relative_to(root): path.read_bytes()
+        for env in ENVIRONMENTS
+        for path in sorted((root / "environments" / env / "manifests").rglob("*"))
+        if path.is_file()
+    }
+
+    def create() -> None:
+        for relative, data in files.items():
+            target = out_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    return measure_here(f"create the same {len(files)} files", create)
 
 
 def _rows(measures: list[Measure]) -> Iterator[str]:
-    yield f"{'step':<34}{'wall s':>9}{'peak RSS MiB':>15}"
+    yield f"{'step':<34}{'wall s':>9}{'user s':>9}{'sys s':>9}{'peak RSS MiB':>15}"
     for m in measures:
         peak = f"{m.peak_mib:15.0f}" if m.peak_mib is not None else f"{'-':>15}"
-        yield f"{m.label:<34}{m.seconds:9.2f}{peak}"
+        yield f"{m.label:<34}{m.seconds:9.2f}{m.user:9.2f}{m.system:9.2f}{peak}"
+
+
+def _cpu(m: Measure) -> float:
+    return max(m.user + m.system, 1e-6)
 
 
 def benchmark(root: Path, models: int, providers: int) -> list[Measure]:
     """Generate, lock, render cold, render again, dump with PyYAML; return the figures."""
-    start = time.perf_counter()
-    generate_repo(root, models, providers)
-    measures = [Measure("generate repo (in-process)", time.perf_counter() - start)]
+    measures = [measure_here("generate repo", lambda: generate_repo(root, models, providers))]
     measures.append(run_cli("lock --all", root, "lock", "--all"))
     cold = run_cli("render --all (cold)", root, "render", "--all")
     noop = run_cli("render --all (no-op)", root, "render", "--all")
     floor, documents = pyyaml_floor(root, root)
-    measures += [cold, noop, floor]
+    measures += [cold, noop, floor, file_floor(root, root / "file-floor")]
     print(f"{models} models, {providers} providers, {len(ENVIRONMENTS)} environments:")
     print(f"{documents} YAML documents written (kustomizations included)")
     print("\n".join(_rows(measures)))
     print(
-        f"cold render / PyYAML floor: {cold.seconds / floor.seconds:.2f} (aim < 1); "
-        f"no-op / cold: {noop.seconds / cold.seconds:.3f} (aim < 0.1)"
+        f"cold render / PyYAML floor: {cold.seconds / floor.seconds:.2f} wall, "
+        f"{_cpu(cold) / _cpu(floor):.2f} CPU (aim < 1); "
+        f"no-op / cold: {noop.seconds / cold.seconds:.3f} wall (aim < 0.1)"
     )
     return measures
 
