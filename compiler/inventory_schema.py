@@ -21,8 +21,9 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 class _InventoryFile(BaseModel):
     """An `inventory/*.yaml` file: any subset of providers, models and model APIs."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True,
-                              title="modelplane inventory file")
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, title="modelplane inventory file"
+    )
 
     providers: list[Provider] = Field(default_factory=list)
     models: list[Model] = Field(default_factory=list)
