@@ -1,0 +1,166 @@
+"""Stage 4: validate rendered documents before anything is written. Pure; never writes.
+
+Per document: the kind's JSON Schema (every violation, not the first), then for the
+project's own kinds the CEL rules on the defaulted object. Across documents: the rules
+no schema can express (`modelapi_checks`, `crossrefs`, `secretrefs`), the environment's
+policies where only rendered output shows the problem, and the secret scan. Each
+finding becomes a Diagnostic located twice: `location` is the inventory place that
+produced the value, `detail` the manifest file and JSON path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from compiler import corekinds
+from compiler.celrules import CelFinding
+from compiler.crossrefs import check_agentops_names, check_backend_refs, check_unique_names
+from compiler.errors import Diagnostic, Severity, sorted_diagnostics
+from compiler.findings import Finding
+from compiler.modelapi_checks import check_modelapis
+from compiler.models.artifacts import RenderedDocument
+from compiler.models.inventory import Policies
+from compiler.schemas import SchemaRegistry
+from compiler.secretrefs import check_secret_refs
+from compiler.secretscan import scan_for_secrets
+from compiler.structural import apply_defaults
+
+_CEL_CODES = {"violation": "cel", "error": "cel-error", "unsupported": "cel-unsupported"}
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationContext:
+    """What the validator knows beyond the documents: where they go and what is declared.
+
+    `declared_secrets` / `declared_remote_refs` set to None mean "unknown" (files on disk):
+    references that no rendered object produces are then not flagged.
+    """
+
+    manifests_display_dir: str = ""
+    declared_secrets: frozenset[tuple[str, str]] | None = None
+    declared_env_vars: frozenset[str] = frozenset()
+    declared_remote_refs: frozenset[str] | None = None
+    policies: Policies | None = None
+    kubernetes_version: str = corekinds.DEFAULT_KUBERNETES_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    """Every diagnostic, plus counts worth reporting."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    documents: int
+    transition_rules_skipped: int
+
+
+def validate_documents(
+    documents: Sequence[RenderedDocument],
+    *,
+    registry: SchemaRegistry,
+    context: ValidationContext,
+) -> list[Diagnostic]:
+    """Every problem in `documents`, sorted; an empty list means they may be written."""
+    return list(check_documents(documents, registry=registry, context=context).diagnostics)
+
+
+def check_documents(
+    documents: Sequence[RenderedDocument],
+    *,
+    registry: SchemaRegistry,
+    context: ValidationContext,
+) -> ValidationResult:
+    """Like `validate_documents`, also counting skipped transition rules."""
+    skipped_before = registry.cel.transition_rules_skipped
+    findings = list(_per_document(documents, registry, context))
+    findings += _across_documents(documents, context)
+    unsupported_seen: set[str] = set()
+    diagnostics = [
+        f.to_diagnostic(context.manifests_display_dir)
+        for f in findings
+        if not _repeated_unsupported(f, unsupported_seen)
+    ]
+    return ValidationResult(
+        tuple(sorted_diagnostics(diagnostics)),
+        len(documents),
+        registry.cel.transition_rules_skipped - skipped_before,
+    )
+
+
+def _repeated_unsupported(finding: Finding, seen: set[str]) -> bool:
+    """Report a rule the evaluator cannot run once per run, not once per object."""
+    if finding.code != "cel-unsupported":
+        return False
+    if finding.message in seen:
+        return True
+    seen.add(finding.message)
+    return False
+
+
+def _per_document(
+    documents: Sequence[RenderedDocument], registry: SchemaRegistry, context: ValidationContext
+) -> Iterator[Finding]:
+    for doc in documents:
+        yield from _check_document(doc, registry, context.kubernetes_version)
+
+
+def _check_document(
+    doc: RenderedDocument, registry: SchemaRegistry, kubernetes_version: str
+) -> Iterator[Finding]:
+    api_version, kind = doc.api_version, doc.kind
+    if not api_version or not kind:
+        yield Finding(doc, (), "manifest-kind", "document has no apiVersion or kind")
+        return
+    validator = registry.validator_for(api_version, kind, kubernetes_version)
+    if validator is None:
+        yield _unknown_kind(doc)
+        return
+    schema_errors = [] if validator.is_valid(doc.data) else list(validator.iter_errors(doc.data))
+    for error in schema_errors:
+        yield Finding(doc, tuple(error.instance_path), "schema", str(error.message))
+    if registry.is_custom(api_version, kind):
+        schema = registry.schema_for(api_version, kind)
+        assert schema is not None  # is_custom guarantees it
+        for cel_finding in registry.cel.check(schema, apply_defaults(schema, doc.data)):
+            if not (schema_errors and cel_finding.kind == "error"):
+                yield _cel(doc, cel_finding)
+
+
+def _unknown_kind(doc: RenderedDocument) -> Finding:
+    group, _, version = doc.api_version.rpartition("/")
+    return Finding(
+        doc,
+        ("kind",),
+        "schema-unknown-kind",
+        f"no schema for {doc.kind} ({doc.api_version}); it cannot be validated",
+        hint=f"add schemas/{group or 'core'}/{version}/{doc.kind}.json, for example with "
+        "`modelplane schemas import <crd.yaml>`",
+    )
+
+
+def _cel(doc: RenderedDocument, finding: CelFinding) -> Finding:
+    if finding.kind == "unsupported":
+        return Finding(
+            doc,
+            finding.path,
+            _CEL_CODES[finding.kind],
+            f"{finding.message}; rule not checked: {finding.rule}",
+            hint="the API server will still run it; check this field by hand",
+            severity=Severity.WARNING,
+        )
+    hint = "" if finding.kind == "violation" else f"rule: {finding.rule}"
+    return Finding(doc, finding.path, _CEL_CODES[finding.kind], finding.message, hint=hint)
+
+
+def _across_documents(
+    documents: Sequence[RenderedDocument], context: ValidationContext
+) -> list[Finding]:
+    objects = [doc for doc in documents if isinstance(doc.data, Mapping)]
+    return [
+        *check_unique_names(objects),
+        *check_modelapis(objects, context.declared_env_vars, context.policies),
+        *check_backend_refs(objects),
+        *check_secret_refs(objects, context.declared_secrets, context.declared_remote_refs),
+        *check_agentops_names(objects),
+        *scan_for_secrets(objects),
+    ]
