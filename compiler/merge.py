@@ -79,7 +79,9 @@ def _merge_lists_by(
     return [item for item in result if identity(item) not in deleted]
 
 
-def strategic_merge(base: Any, patch: Any, merge_keys: MergeKeys, path: tuple[str, ...] = ()) -> Any:
+def strategic_merge(
+    base: Any, patch: Any, merge_keys: MergeKeys, path: tuple[str, ...] = ()
+) -> Any:
     """Merge `patch` into `base` the way the API server merges a strategic-merge patch.
 
     `merge_keys(path)` returns the list-map keys the schema declares for the list at

@@ -276,6 +276,11 @@ class ModelApi(BaseModel):
     route: Route = Field(default_factory=Route)
     timeout: Duration | None = Field(default=None, description="KAOS gatewayRoute.timeout.")
 
+    @property
+    def route_path(self) -> str:
+        """The Gateway path prefix: explicit, or /<name>."""
+        return self.route.path or f"/{self.name}"
+
 
 class GatewayRef(BaseModel):
     """The Gateway that HTTPRoutes attach to."""
@@ -320,9 +325,7 @@ class Secrets(BaseModel):
     model_config = _STRICT
 
     backend: Literal["existing", "external-secrets"] = "existing"
-    external_secrets: ExternalSecretsSettings | None = Field(
-        default=None, alias="externalSecrets"
-    )
+    external_secrets: ExternalSecretsSettings | None = Field(default=None, alias="externalSecrets")
 
 
 class Policies(BaseModel):
