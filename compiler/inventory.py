@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from compiler.checks import check_environment
 from compiler.digests import sha256_bytes
 from compiler.errors import Diagnostic, InventoryError, Location, UsageError
-from compiler.merge import merge_override
+from compiler.merge import MergeKeys, merge_override, strategic_merge
 from compiler.models.inventory import (
     Environment,
     InventoryFile,
@@ -26,6 +26,7 @@ from compiler.yamlio import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_
 
 KINDS: dict[str, type[BaseModel]] = {"providers": Provider, "models": Model, "modelApis": ModelApi}
 _CREDENTIAL_KEYS = ("apikey", "api_key", "api-key", "token", "password", "secret", "accesskey")
+POD_SPEC = "podSpec"
 _ItemT = TypeVar("_ItemT", bound=BaseModel)
 
 
@@ -89,8 +90,14 @@ class ResolvedEnvironment:
         return self.environment_source.locate(path)
 
 
-def load_environment(project: Project, env: str) -> ResolvedEnvironment:
-    """Load, merge and check one environment; raise InventoryError with every problem."""
+def load_environment(
+    project: Project, env: str, pod_spec_keys: MergeKeys | None = None
+) -> ResolvedEnvironment:
+    """Load, merge and check one environment; raise InventoryError with every problem.
+
+    `pod_spec_keys` are the list-map keys of the ModelAPI podSpec schema; overrides of a
+    model API's podSpec are strategic-merged with them (plain override rule if None).
+    """
     env_file = project.environment_file(env)
     if not env_file.is_file():
         known = ", ".join(project.environment_names()) or "none"
@@ -115,7 +122,7 @@ def load_environment(project: Project, env: str) -> ResolvedEnvironment:
     problems.extend(_literal_credentials(loaded_env.data, loaded_env.source))
     if environment is None:
         raise InventoryError(problems)
-    _apply_overrides(items, environment, loaded_env, problems)
+    _apply_overrides(items, loaded_env, problems, pod_spec_keys)
     resolved = _build(env, environment, items, loaded_env.source, problems, inputs)
     problems.extend(check_environment(resolved))
     if problems:
@@ -206,9 +213,9 @@ def _singular(kind: str) -> str:
 
 def _apply_overrides(
     items: dict[str, dict[str, _RawItem]],
-    environment: Environment,
     loaded_env: LoadedYaml,
     problems: list[Diagnostic],
+    pod_spec_keys: MergeKeys | None,
 ) -> None:
     raw_overrides = loaded_env.data.get("overrides") or {}
     for kind in KINDS:
@@ -226,8 +233,19 @@ def _apply_overrides(
                     )
                 )
                 continue
-            target.data = merge_override(target.data, patch)
+            target.data = _merge_item(target.data, patch, pod_spec_keys)
             target.source = ItemSource((*target.source.layers, (loaded_env.source, at)))
+
+
+def _merge_item(
+    base: dict[str, Any], patch: dict[str, Any], pod_spec_keys: MergeKeys | None
+) -> dict[str, Any]:
+    if pod_spec_keys is None or not isinstance(patch.get(POD_SPEC), dict):
+        return dict(merge_override(base, patch))
+    rest = {k: v for k, v in patch.items() if k != POD_SPEC}
+    merged = dict(merge_override(base, rest))
+    merged[POD_SPEC] = strategic_merge(base.get(POD_SPEC) or {}, patch[POD_SPEC], pod_spec_keys)
+    return merged
 
 
 def _known(table: Mapping[str, _RawItem]) -> str:
