@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from compiler.checks import is_cluster_local
 from compiler.errors import Severity
 from compiler.findings import Finding, as_mapping
 from compiler.models.artifacts import JsonPath, RenderedDocument
@@ -167,13 +168,14 @@ def _check_https(doc: RenderedDocument, entries: list[Any]) -> Iterator[Finding]
     for index, entry in enumerate(entries):
         params = entry.get("litellm_params") if isinstance(entry, Mapping) else None
         base = params.get("api_base") if isinstance(params, Mapping) else None
-        if isinstance(base, str) and base.lower().startswith("http://"):
+        plain = isinstance(base, str) and base.lower().startswith("http://")
+        if plain and not is_cluster_local(str(base)):
             yield Finding(
                 doc,
                 CONFIG_PATH,
                 "policy-require-https",
                 f"model_list[{index}].litellm_params.api_base {base!r} is plain http, "
-                "and this environment's policy requires https",
+                "and this environment's policy requires https (in-cluster Services are exempt)",
                 hint="use an https endpoint, or relax requireHttps for this environment",
             )
 
