@@ -10,14 +10,16 @@ produced the value, `detail` the manifest file and JSON path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from compiler import corekinds
 from compiler.celrules import CelFinding
 from compiler.crossrefs import check_agentops_names, check_backend_refs, check_unique_names
 from compiler.errors import Diagnostic, Severity, sorted_diagnostics
 from compiler.findings import Finding
+from compiler.manifests import load_manifests
 from compiler.modelapi_checks import check_modelapis
 from compiler.models.artifacts import RenderedDocument
 from compiler.models.inventory import Policies
@@ -164,3 +166,20 @@ def _across_documents(
         *check_agentops_names(objects),
         *scan_for_secrets(objects),
     ]
+
+
+def validate_paths(
+    paths: Sequence[Path],
+    *,
+    registry: SchemaRegistry,
+    display: Callable[[Path], str],
+    context: ValidationContext | None = None,
+) -> ValidationResult:
+    """Validate manifests on disk (files or folders); locations point into those files."""
+    loaded = load_manifests(paths, display)
+    result = check_documents(loaded.documents, registry=registry, context=context or _ON_DISK)
+    diagnostics = sorted_diagnostics([*loaded.diagnostics, *result.diagnostics])
+    return replace(result, diagnostics=tuple(diagnostics))
+
+
+_ON_DISK = ValidationContext()
