@@ -40,7 +40,7 @@ def redact(message: str) -> str:
     kind = find_secret(message)
     if kind is None:
         return message
-    return f"invalid value (not shown: it looks like a {kind})"
+    return f"invalid value (not shown: it looks like a secret, {kind})"
 
 
 def as_mapping(value: object) -> Mapping[str, Any]:

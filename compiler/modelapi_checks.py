@@ -85,7 +85,9 @@ def _check_config(
     try:
         config = parse_manifest_checked(text)
     except ManifestParseError as exc:
-        yield Finding(doc, CONFIG_PATH, "litellm-config-yaml", f"LiteLLM config is not YAML: {exc}")
+        yield Finding(
+            doc, CONFIG_PATH, "litellm-config-yaml", f"LiteLLM config is not YAML: {_brief(exc)}"
+        )
         return
     entries = config.get("model_list") if isinstance(config, Mapping) else None
     if not isinstance(entries, list):
@@ -178,6 +180,14 @@ def _check_https(doc: RenderedDocument, entries: list[Any]) -> Iterator[Finding]
                 "and this environment's policy requires https (in-cluster Services are exempt)",
                 hint="use an https endpoint, or relax requireHttps for this environment",
             )
+
+
+def _brief(exc: Exception) -> str:
+    """The parser's position and reason, without the quoted source (it may hold a secret)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else "invalid YAML"
+    return f"{lines[0]}: {lines[-1]}"
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:

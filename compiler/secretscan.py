@@ -28,7 +28,7 @@ def scan_for_secrets(documents: Sequence[RenderedDocument]) -> Iterator[Finding]
                     doc,
                     path,
                     "secret-in-output",
-                    f"rendered output contains what looks like a {kind} (value not shown)",
+                    f"rendered output contains a secret-looking value ({kind}; value not shown)",
                     hint="keep secrets out of the inventory: reference a Secret "
                     "(credentials.secretRef) and let the cluster inject it",
                 )

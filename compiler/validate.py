@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from compiler import corekinds
 from compiler.celrules import CelFinding
@@ -119,13 +120,30 @@ def _check_document(
         return
     schema_errors = [] if validator.is_valid(doc.data) else list(validator.iter_errors(doc.data))
     for error in schema_errors:
-        yield Finding(doc, tuple(error.instance_path), "schema", str(error.message))
+        yield from _schema_findings(doc, error)
     if registry.is_custom(api_version, kind):
         schema = registry.schema_for(api_version, kind)
         assert schema is not None  # is_custom guarantees it
         for cel_finding in registry.cel.check(schema, apply_defaults(schema, doc.data)):
             if not (schema_errors and cel_finding.kind == "error"):
                 yield _cel(doc, cel_finding)
+
+
+def _schema_findings(doc: RenderedDocument, error: Any) -> Iterator[Finding]:
+    """One finding per violation; an unknown field is located at the field itself."""
+    path = tuple(error.instance_path)
+    unexpected = getattr(error.kind, "unexpected", None)
+    if error.kind.name != "additionalProperties" or not isinstance(unexpected, list):
+        yield Finding(doc, path, "schema", str(error.message))
+        return
+    for name in unexpected:
+        yield Finding(
+            doc,
+            (*path, str(name)),
+            "schema-unknown-field",
+            f"unknown field {name!r}: the schema does not declare it",
+            hint="check the spelling; the API server rejects unknown fields",
+        )
 
 
 def _unknown_kind(doc: RenderedDocument) -> Finding:
