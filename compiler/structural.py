@@ -17,7 +17,9 @@ def deref(root: Schema, node: Any) -> Schema:
         name = str(node["$ref"]).removeprefix("#/$defs/")
         node = root.get("$defs", {}).get(name, _EMPTY)
         seen += 1
-    return node if isinstance(node, Mapping) else _EMPTY
+    if not isinstance(node, Mapping) or "$ref" in node:  # not a mapping, or a cycle
+        return _EMPTY
+    return node
 
 
 def property_schema(root: Schema, node: Schema, key: str) -> Schema | None:
