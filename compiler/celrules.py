@@ -20,7 +20,14 @@ from urllib.parse import urlsplit
 import cel
 
 from compiler.models.artifacts import JsonPath
-from compiler.structural import Schema, item_schema, property_schema
+from compiler.structural import (
+    Schema,
+    apply_defaults,
+    child_schemas,
+    deref,
+    item_schema,
+    property_schema,
+)
 
 FindingKind = Literal["violation", "error", "unsupported"]
 _OLD_SELF = re.compile(r"\boldSelf\b")
@@ -70,7 +77,18 @@ class CelEngine:
     _programs: dict[str, Any] = field(default_factory=dict)
     _broken: dict[str, str] = field(default_factory=dict)
     _has_rules: dict[int, bool] = field(default_factory=dict)
+    _has_defaults: dict[int, bool] = field(default_factory=dict)
     transition_rules_skipped: int = 0
+
+    def has_rules(self, root: Schema) -> bool:
+        """Whether a schema declares any CEL rule at all."""
+        return self._subtree_has_rules(root, deref(root, root))
+
+    def check_defaulted(self, root: Schema, value: Any) -> list[CelFinding]:
+        """Default `value` the way the API server does, then check every rule."""
+        if not self.has_rules(root):
+            return []
+        return self.check(root, apply_defaults(root, value, self._has_defaults))
 
     def check(self, root: Schema, value: Any, path: JsonPath = ()) -> list[CelFinding]:
         """Every CEL finding for `value` (already defaulted) under schema `root`."""
@@ -102,7 +120,7 @@ class CelEngine:
         if key not in self._has_rules:
             self._has_rules[key] = False  # breaks cycles through $ref
             self._has_rules[key] = bool(node.get("x-kubernetes-validations")) or any(
-                self._subtree_has_rules(root, child) for child in _child_schemas(root, node)
+                self._subtree_has_rules(root, child) for child in child_schemas(root, node)
             )
         return self._has_rules[key]
 
@@ -181,12 +199,3 @@ def _rule_path(rule: Mapping[str, Any], path: JsonPath) -> JsonPath:
     for name, quoted, index in _FIELD_PATH.findall(field_path):
         extra.append(int(index) if index else (name or quoted))
     return (*path, *extra)
-
-
-def _child_schemas(root: Schema, node: Schema) -> list[Schema]:
-    children = [property_schema(root, node, key) for key in node.get("properties") or {}]
-    children.append(item_schema(root, node))
-    extra = node.get("additionalProperties")
-    if isinstance(extra, Mapping):
-        children.append(property_schema(root, {"additionalProperties": extra}, ""))
-    return [child for child in children if child]

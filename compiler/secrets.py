@@ -35,6 +35,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
+# One pass over the value to rule most strings out; the shortest shape (AKIA...) is 20.
+_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _PATTERNS))
+_MIN_SECRET_LENGTH = 20
 _MIN_ENTROPY_LENGTH = 24
 _ENTROPY_BITS_PER_CHAR = 4.0
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]+")
@@ -48,9 +51,10 @@ def find_secret(value: str, *, high_entropy: bool = False) -> str | None:
     With `high_entropy`, a long random-looking token (as a literal env value would be)
     also counts.
     """
-    for kind, pattern in _PATTERNS:
-        if pattern.search(value):
-            return kind
+    if len(value) < _MIN_SECRET_LENGTH:
+        return None
+    if _ANY.search(value):
+        return next(kind for kind, pattern in _PATTERNS if pattern.search(value))
     if high_entropy and _looks_random(value):
         return "high-entropy string"
     return None

@@ -13,15 +13,12 @@ from collections.abc import Iterator, Sequence
 from compiler.findings import Finding
 from compiler.models.artifacts import JsonPath, RenderedDocument
 from compiler.secrets import find_secret
-from compiler.yamlio import iter_paths
 
 
 def scan_for_secrets(documents: Sequence[RenderedDocument]) -> Iterator[Finding]:
     """One finding per string value that looks like a secret."""
     for doc in documents:
-        for path, value in iter_paths(doc.data):
-            if not isinstance(value, str):
-                continue
+        for path, value in _strings(doc.data, ()):
             kind = find_secret(value, high_entropy=_is_env_value(path))
             if kind is not None:
                 yield Finding(
@@ -32,6 +29,22 @@ def scan_for_secrets(documents: Sequence[RenderedDocument]) -> Iterator[Finding]
                     hint="keep secrets out of the inventory: reference a Secret "
                     "(credentials.secretRef) and let the cluster inject it",
                 )
+
+
+def _strings(value: object, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    """Every string leaf long enough to hold a secret, with its path."""
+    if isinstance(value, str):
+        if len(value) >= _SHORTEST:
+            yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _strings(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _strings(child, (*path, index))
+
+
+_SHORTEST = 20
 
 
 def _is_env_value(path: JsonPath) -> bool:

@@ -37,35 +37,63 @@ def item_schema(root: Schema, node: Schema) -> Schema | None:
     return deref(root, items) if isinstance(items, Mapping) else None
 
 
-def apply_defaults(root: Schema, value: Any) -> Any:
-    """Return a copy of `value` with schema defaults filled in, as the API server does.
+def apply_defaults(root: Schema, value: Any, memo: dict[int, bool] | None = None) -> Any:
+    """Return `value` with schema defaults filled in, as the API server does.
 
     Structural defaulting: a missing property that declares `default` gets a deep copy of
     it, and defaulting continues inside the defaulted value; lists and maps default each
-    item. The input is never mutated.
+    item. Subtrees whose schema declares no default are shared, not copied; the input is
+    never mutated. `memo` (keyed by schema node id) lets a caller reuse that knowledge
+    across documents of the same schema.
     """
-    return _default(root, deref(root, root), value)
+    return _Defaulter(root, {} if memo is None else memo).default(deref(root, root), value)
 
 
-def _default(root: Schema, node: Schema, value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return _default_object(root, node, value)
-    if isinstance(value, list):
-        items = item_schema(root, node)
-        return [_default(root, items, v) for v in value] if items else list(value)
-    return value
+class _Defaulter:
+    def __init__(self, root: Schema, memo: dict[int, bool]) -> None:
+        self.root = root
+        self.memo = memo
+
+    def default(self, node: Schema, value: Any) -> Any:
+        if not self.has_defaults(node):
+            return value
+        if isinstance(value, Mapping):
+            return self._object(node, value)
+        if isinstance(value, list):
+            items = item_schema(self.root, node)
+            return [self.default(items, v) for v in value] if items else value
+        return value
+
+    def _object(self, node: Schema, value: Mapping[str, Any]) -> dict[str, Any]:
+        result = dict(value)
+        props = node.get("properties")
+        if isinstance(props, Mapping):
+            for key, raw in props.items():
+                child = deref(self.root, raw)
+                if key not in result and "default" in child:
+                    result[key] = copy.deepcopy(child["default"])
+        for key, child_value in result.items():
+            schema = property_schema(self.root, node, key)
+            if schema is not None:
+                result[key] = self.default(schema, child_value)
+        return result
+
+    def has_defaults(self, node: Schema) -> bool:
+        """Whether any schema at or below `node` declares a default."""
+        key = id(node)
+        if key not in self.memo:
+            self.memo[key] = False  # breaks cycles through $ref
+            self.memo[key] = any(
+                "default" in child or self.has_defaults(child)
+                for child in child_schemas(self.root, node)
+            )
+        return self.memo[key]
 
 
-def _default_object(root: Schema, node: Schema, value: Mapping[str, Any]) -> dict[str, Any]:
-    result = dict(value)
-    props = node.get("properties")
-    if isinstance(props, Mapping):
-        for key, raw in props.items():
-            child = deref(root, raw)
-            if key not in result and "default" in child:
-                result[key] = copy.deepcopy(child["default"])
-    for key, child_value in result.items():
-        schema = property_schema(root, node, key)
-        if schema is not None:
-            result[key] = _default(root, schema, child_value)
-    return result
+def child_schemas(root: Schema, node: Schema) -> list[Schema]:
+    """The schemas of a node's properties, items and map values."""
+    children = [deref(root, raw) for raw in (node.get("properties") or {}).values()]
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), Mapping):
+            children.append(deref(root, node[key]))
+    return [child for child in children if child]

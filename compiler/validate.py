@@ -27,7 +27,6 @@ from compiler.models.inventory import Policies
 from compiler.schemas import SchemaRegistry
 from compiler.secretrefs import check_secret_refs
 from compiler.secretscan import scan_for_secrets
-from compiler.structural import apply_defaults
 
 _CEL_CODES = {"violation": "cel", "error": "cel-error", "unsupported": "cel-unsupported"}
 
@@ -124,7 +123,7 @@ def _check_document(
     if registry.is_custom(api_version, kind):
         schema = registry.schema_for(api_version, kind)
         assert schema is not None  # is_custom guarantees it
-        for cel_finding in registry.cel.check(schema, apply_defaults(schema, doc.data)):
+        for cel_finding in registry.cel.check_defaulted(schema, doc.data):
             if not (schema_errors and cel_finding.kind == "error"):
                 yield _cel(doc, cel_finding)
 
