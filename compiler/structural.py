@@ -97,3 +97,65 @@ def child_schemas(root: Schema, node: Schema) -> list[Schema]:
         if isinstance(node.get(key), Mapping):
             children.append(deref(root, node[key]))
     return [child for child in children if child]
+
+
+def duplicate_list_items(
+    root: Schema, value: Any, memo: dict[int, bool] | None = None
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Items the API server rejects as duplicates in `x-kubernetes-list-type` map/set lists.
+
+    Returns (path of the repeated item, message). `value` should already be defaulted:
+    map keys such as a port's `protocol` have defaults.
+    """
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    _Lists(root, {} if memo is None else memo, found).walk(deref(root, root), value, ())
+    return found
+
+
+class _Lists:
+    def __init__(
+        self, root: Schema, memo: dict[int, bool], found: list[tuple[tuple[str | int, ...], str]]
+    ) -> None:
+        self.root, self.memo, self.found = root, memo, found
+
+    def walk(self, node: Schema, value: Any, path: tuple[str | int, ...]) -> None:
+        if not self.has_lists(node):
+            return
+        if isinstance(value, Mapping):
+            for key, child in value.items():
+                schema = property_schema(self.root, node, key)
+                if schema is not None:
+                    self.walk(schema, child, (*path, key))
+        elif isinstance(value, list):
+            self._check(node, value, path)
+            items = item_schema(self.root, node)
+            if items is not None:
+                for index, child in enumerate(value):
+                    self.walk(items, child, (*path, index))
+
+    def _check(self, node: Schema, value: list[Any], path: tuple[str | int, ...]) -> None:
+        list_type = node.get("x-kubernetes-list-type")
+        keys = node.get("x-kubernetes-list-map-keys") or ()
+        seen: set[str] = set()
+        for index, item in enumerate(value):
+            if list_type == "map" and isinstance(item, Mapping):
+                identity = repr(tuple(item.get(k) for k in keys))
+                shown = ", ".join(f"{k}={item.get(k)!r}" for k in keys)
+            elif list_type == "set":
+                identity = shown = repr(item)
+            else:
+                return
+            if identity in seen:
+                self.found.append(
+                    ((*path, index), f"duplicate entry ({shown}) in a {list_type} list")
+                )
+            seen.add(identity)
+
+    def has_lists(self, node: Schema) -> bool:
+        key = id(node)
+        if key not in self.memo:
+            self.memo[key] = False  # breaks cycles through $ref
+            self.memo[key] = node.get("x-kubernetes-list-type") in ("map", "set") or any(
+                self.has_lists(child) for child in child_schemas(self.root, node)
+            )
+        return self.memo[key]

@@ -28,7 +28,12 @@ from compiler.schemas import SchemaRegistry
 from compiler.secretrefs import check_secret_refs
 from compiler.secretscan import scan_for_secrets
 
-_CEL_CODES = {"violation": "cel", "error": "cel-error", "unsupported": "cel-unsupported"}
+_CEL_CODES = {
+    "violation": "cel",
+    "error": "cel-error",
+    "unsupported": "cel-unsupported",
+    "duplicate": "schema-duplicate-item",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +172,10 @@ def _cel(doc: RenderedDocument, finding: CelFinding) -> Finding:
             hint="the API server will still run it; check this field by hand",
             severity=Severity.WARNING,
         )
-    hint = "" if finding.kind == "violation" else f"rule: {finding.rule}"
+    hint = {
+        "violation": "",
+        "duplicate": "items of this list are keyed (x-kubernetes-list-map-keys); merge the two",
+    }.get(finding.kind, f"rule: {finding.rule}")
     return Finding(doc, finding.path, _CEL_CODES[finding.kind], finding.message, hint=hint)
 
 
