@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from compiler.checks import is_cluster_local
 from compiler.errors import Severity
 from compiler.findings import Finding, as_mapping
 from compiler.models.artifacts import JsonPath, RenderedDocument
 from compiler.models.inventory import Policies
+from compiler.policies import is_cluster_local
 from compiler.yamlio import ManifestParseError, iter_paths, parse_manifest_checked
 
 KAOS_API_VERSION = "kaos.tools/v1alpha1"
