@@ -77,7 +77,9 @@ class Provider:
     discovery: DiscoverySettings = field(default_factory=DiscoverySettings)
 
 
-def make_provider(name: str, type_: str, base_url: str, env: str | None = None, **kw: Any) -> Provider:
+def make_provider(
+    name: str, type_: str, base_url: str, env: str | None = None, **kw: Any
+) -> Provider:
     creds = Credentials(env=env) if env else kw.pop("credentials", None)
     return Provider(name, type_, base_url, credentials=creds, **kw)
 

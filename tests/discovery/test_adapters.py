@@ -23,7 +23,9 @@ KEY = "sk-test-0123456789abcdef"
 
 
 def _one(server: FakeProvider, provider: Any, client: Any, options: Any, **kw: Any) -> Snapshot:
-    outcome = discover_providers([provider], client=client, environ={"KEY": KEY}, options=options, **kw)
+    outcome = discover_providers(
+        [provider], client=client, environ={"KEY": KEY}, options=options, **kw
+    )
     assert not outcome.failures, outcome.failures
     assert server.violations == []
     return outcome.snapshots[provider.name]
@@ -35,7 +37,11 @@ def _model(snapshot: Snapshot, model_id: str) -> dict[str, Any]:
 
 
 def test_openai_sends_bearer_and_org_headers(server, client, options):
-    expect = {"authorization": f"Bearer {KEY}", "openai-organization": "org-1", "openai-project": "p"}
+    expect = {
+        "authorization": f"Bearer {KEY}",
+        "openai-organization": "org-1",
+        "openai-project": "p",
+    }
     server.add("/v1/models", file_reply("openai", "models.json"), expect=expect)
     config = ProviderConfig(openai=OpenAIConfig(organization="org-1", project="p"))
     p = make_provider("openai-prod", "openai", server.url + "/v1", env="KEY", config=config)
@@ -73,7 +79,9 @@ def test_anthropic_pages_with_cursor_and_pins_aliases(server, client, options):
 
 def test_anthropic_resolves_wanted_alias(server, client, options):
     server.add("/v1/models", file_reply("anthropic", "models_page2.json"))
-    server.add("/v1/models/sonnet-latest", file_reply("anthropic", "model_alias_claude-sonnet-4-5.json"))
+    server.add(
+        "/v1/models/sonnet-latest", file_reply("anthropic", "model_alias_claude-sonnet-4-5.json")
+    )
     p = make_provider("a", "anthropic", server.url, env="KEY")
     outcome = discover_providers(
         [p],
@@ -177,13 +185,17 @@ def test_bedrock_signs_with_sigv4_and_pages_profiles(server, client, options):
     haiku = _model(snap, "anthropic.claude-3-haiku-20240307-v1:0")
     assert haiku["retires_at"] == "2026-09-01"
     assert haiku["deprecated_at"] == "2026-03-01"
-    assert _model(snap, "us.meta.llama3-1-8b-instruct-v1:0")["details"]["kind"] == "inference-profile"
+    assert (
+        _model(snap, "us.meta.llama3-1-8b-instruct-v1:0")["details"]["kind"] == "inference-profile"
+    )
     assert "secret-aws-value" not in snap.model_dump_json()
 
 
 def test_bedrock_api_key_uses_bearer(server, client, options):
     expect = {"authorization": f"Bearer {KEY}"}
-    server.add("/foundation-models", file_reply("bedrock", "list_foundation_models.json"), expect=expect)
+    server.add(
+        "/foundation-models", file_reply("bedrock", "list_foundation_models.json"), expect=expect
+    )
     server.add("/inference-profiles", json_reply({"inferenceProfileSummaries": []}), expect=expect)
     p = make_provider("bedrock", "bedrock", server.url, env="KEY")
     assert len(_one(server, p, client, options).models) == 5
@@ -252,7 +264,11 @@ def test_openrouter_follows_links_next(server, client, options):
 
 
 def test_mistral_aliases_point_to_dated_ids(server, client, options):
-    server.add("/v1/models", file_reply("mistral", "models.json"), expect={"authorization": f"Bearer {KEY}"})
+    server.add(
+        "/v1/models",
+        file_reply("mistral", "models.json"),
+        expect={"authorization": f"Bearer {KEY}"},
+    )
     p = make_provider("mistral", "mistral", server.url + "/v1", env="KEY")
     snap = _one(server, p, client, options)
     assert snap.aliases["mistral-large-latest"] == "mistral-large-2411"
@@ -292,6 +308,8 @@ def test_include_exclude_globs_filter_models_and_aliases(server, client, options
 
 
 def test_disabled_provider_is_not_asked(server, client, options):
-    p = make_provider("off", "openai", server.url, env="KEY", discovery=DiscoverySettings(enabled=False))
+    p = make_provider(
+        "off", "openai", server.url, env="KEY", discovery=DiscoverySettings(enabled=False)
+    )
     outcome = discover_providers([p], client=client, environ={}, options=options)
     assert outcome.snapshots == {} and outcome.failures == {} and server.seen == []
