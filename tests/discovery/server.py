@@ -107,6 +107,21 @@ class FakeProvider:
     def requests_to(self, path: str) -> list[Seen]:
         return [s for s in self.seen if s.path == path]
 
+    def respond(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
+        parts = urlsplit(target)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        with self._lock:
+            self.seen.append(Seen(method, parts.path, query, headers, body))
+            route = self._pick(method, parts.path, query)
+            reply = _next_reply(route) if route else None
+            if route is None or reply is None:
+                return Reply(404, b'{"error": {"message": "no such route"}}')
+            missing = [k for k, v in route.expect.items() if headers.get(k.lower()) != v]
+            if missing:
+                self.violations.append(f"{method} {parts.path}: bad {missing}")
+                return Reply(401, b'{"error": {"message": "bad credentials"}}')
+        return reply
+
     def _pick(self, method: str, path: str, query: dict[str, str]) -> Route | None:
         for route in self.routes:
             if route.method != method or route.path != path:
@@ -131,25 +146,10 @@ def _handler(server: FakeProvider) -> type[BaseHTTPRequestHandler]:
             self._serve("POST")
 
         def _serve(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            query = dict(parse_qsl(parts.query, keep_blank_values=True))
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            with server._lock:
-                server.seen.append(Seen(method, parts.path, query, headers, body))
-                route = server._pick(method, parts.path, query)
-                reply = _next_reply(route) if route else None
-            if route is None or reply is None:
-                self._send(Reply(404, b'{"error": {"message": "no such route"}}'))
-                return
-            missing = [k for k, v in route.expect.items() if headers.get(k.lower()) != v]
-            if missing:
-                with server._lock:
-                    server.violations.append(f"{method} {parts.path}: bad {missing}")
-                self._send(Reply(401, b'{"error": {"message": "bad credentials"}}'))
-                return
-            self._send(reply)
+            self._send(server.respond(method, self.path, headers, body))
 
         def _send(self, reply: Reply) -> None:
             if reply.delay:
