@@ -118,7 +118,9 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return _scalar(node)
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
 
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -226,7 +228,7 @@ def parse_manifest_checked(text: str) -> Any:
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./@+-]*")
 # Words that YAML 1.1 (kubectl, PyYAML) or 1.2 read as something other than a string.
 _RESERVED = frozenset(
-    "y n yes no on off true false null ~ nan inf".split()
+    ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "nan", "inf"]
 )
 _NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -339,3 +341,13 @@ def iter_paths(data: Any, prefix: PathKey = ()) -> Iterator[tuple[PathKey, Any]]
             yield from iter_paths(value, (*prefix, index))
     else:
         yield prefix, data
+
+
+_DOCUMENT_START = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
+
+
+def parse_documents(text: str) -> list[Any]:
+    """Parse a multi-document YAML stream (CRD files, manifests on disk); drop empty ones."""
+    chunks = _DOCUMENT_START.split(text)
+    parsed = (parse_manifest_checked(chunk) for chunk in chunks if chunk.strip())
+    return [doc for doc in parsed if doc is not None]

@@ -9,7 +9,7 @@ from typing import TypeAlias
 from compiler.errors import Location
 
 JsonPath: TypeAlias = tuple[str | int, ...]
-JsonValue: TypeAlias = "str | int | float | bool | None | list[JsonValue] | dict[str, JsonValue]"
+JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
 
 
 def format_json_path(path: JsonPath) -> str:

@@ -113,7 +113,5 @@ def snapshot_to_json(snapshot: Snapshot) -> str:
     """Serialize a snapshot deterministically (sorted, 2-space indent, trailing newline)."""
     normalized = normalize_snapshot(snapshot)
     data = normalized.model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["models"] = [
-        {k: v for k, v in m.items() if v not in ((), [], {})} for m in data["models"]
-    ]
+    data["models"] = [{k: v for k, v in m.items() if v not in ((), [], {})} for m in data["models"]]
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,370 @@
+"""Stage 1: read inventory and environment files into a resolved, validated environment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from compiler.checks import check_environment
+from compiler.digests import sha256_bytes
+from compiler.errors import Diagnostic, InventoryError, Location, UsageError
+from compiler.merge import merge_override
+from compiler.models.inventory import (
+    Environment,
+    InventoryFile,
+    Model,
+    ModelApi,
+    Provider,
+)
+from compiler.project import Project
+from compiler.secrets import find_secret
+from compiler.yamlio import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_yaml
+
+KINDS: dict[str, type[BaseModel]] = {"providers": Provider, "models": Model, "modelApis": ModelApi}
+_CREDENTIAL_KEYS = ("apikey", "api_key", "api-key", "token", "password", "secret", "accesskey")
+_ItemT = TypeVar("_ItemT", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSource:
+    """Where each part of one (possibly overridden) inventory item was written."""
+
+    layers: tuple[tuple[SourceMap, PathKey], ...]
+
+    def locate(self, path: PathKey = (), *, key: bool = False) -> Location:
+        """The position of `path` inside the item; overrides win over the base."""
+        for depth in range(len(path), -1, -1):
+            probe = tuple(path[:depth])
+            want_key = key and depth == len(path)
+            # The item itself is best shown where it is defined, not where it is patched.
+            layers = self.layers if depth == 0 else tuple(reversed(self.layers))
+            for source, prefix in layers:
+                full = (*prefix, *probe)
+                found = (source.keys.get(full) if want_key else None) or source.values.get(full)
+                if found is not None:
+                    return found
+        source, prefix = self.layers[0]
+        return source.locate(prefix)
+
+
+@dataclass(slots=True)
+class _RawItem:
+    kind: str
+    name: str
+    data: dict[str, Any]
+    source: ItemSource
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedEnvironment:
+    """An environment with the base inventory, its overrides applied and validated."""
+
+    name: str
+    environment: Environment
+    providers: tuple[Provider, ...]
+    models: tuple[Model, ...]
+    model_apis: tuple[ModelApi, ...]
+    sources: Mapping[tuple[str, str], ItemSource]
+    environment_source: SourceMap
+    input_files: Mapping[str, str] = field(default_factory=dict)
+
+    def provider(self, name: str) -> Provider:
+        """The enabled provider called `name`."""
+        return next(p for p in self.providers if p.name == name)
+
+    def model(self, name: str) -> Model:
+        """The enabled model called `name`."""
+        return next(m for m in self.models if m.name == name)
+
+    def locate(self, kind: str, name: str, path: PathKey = ()) -> Location:
+        """Where a value of an inventory item was written."""
+        return self.sources[(kind, name)].locate(path)
+
+    def locate_env(self, path: PathKey = ()) -> Location:
+        """Where a value of environment.yaml was written."""
+        return self.environment_source.locate(path)
+
+
+def load_environment(project: Project, env: str) -> ResolvedEnvironment:
+    """Load, merge and check one environment; raise InventoryError with every problem."""
+    env_file = project.environment_file(env)
+    if not env_file.is_file():
+        known = ", ".join(project.environment_names()) or "none"
+        raise UsageError(
+            [
+                Diagnostic(
+                    Location(project.relative(env_file)),
+                    "unknown-environment",
+                    f"no environment {env!r} (known: {known})",
+                )
+            ]
+        )
+    problems: list[Diagnostic] = []
+    inputs: dict[str, str] = {}
+    items = _load_inventory(project, problems, inputs)
+    loaded_env = _load_file(project, env_file, problems, inputs)
+    if loaded_env is None:
+        raise InventoryError(problems)
+    environment = _validate(
+        Environment, loaded_env.data, ItemSource(((loaded_env.source, ()),)), problems
+    )
+    problems.extend(_literal_credentials(loaded_env.data, loaded_env.source))
+    if environment is None:
+        raise InventoryError(problems)
+    _apply_overrides(items, environment, loaded_env, problems)
+    resolved = _build(env, environment, items, loaded_env.source, problems, inputs)
+    problems.extend(check_environment(resolved))
+    if problems:
+        raise InventoryError(problems)
+    return resolved
+
+
+def _load_file(
+    project: Project, path: Path, problems: list[Diagnostic], inputs: dict[str, str]
+) -> LoadedYaml | None:
+    display = project.relative(path)
+    raw = path.read_bytes()
+    inputs[display] = sha256_bytes(raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Diagnostic(Location(display, 1, 1), "encoding", f"not UTF-8 text (byte {exc.start})")
+        )
+        return None
+    try:
+        loaded = load_yaml(text, display)
+    except YamlLoadError as exc:
+        problems.extend(exc.diagnostics)
+        return None
+    if not isinstance(loaded.data, dict):
+        problems.append(
+            Diagnostic(
+                loaded.source.locate(()), "yaml-type", "expected a mapping at the top of the file"
+            )
+        )
+        return None
+    return loaded
+
+
+def _load_inventory(
+    project: Project, problems: list[Diagnostic], inputs: dict[str, str]
+) -> dict[str, dict[str, _RawItem]]:
+    items: dict[str, dict[str, _RawItem]] = {kind: {} for kind in KINDS}
+    files = sorted(project.inventory_dir.glob("*.yaml")) + sorted(
+        project.inventory_dir.glob("*.yml")
+    )
+    for path in sorted(files):
+        loaded = _load_file(project, path, problems, inputs)
+        if loaded is None:
+            continue
+        problems.extend(_literal_credentials(loaded.data, loaded.source))
+        file_source = ItemSource(((loaded.source, ()),))
+        if _validate(InventoryFile, loaded.data, file_source, problems) is None:
+            continue
+        for kind in KINDS:
+            for index, data in enumerate(loaded.data.get(kind) or ()):
+                _add_item(
+                    items[kind], kind, data, ItemSource(((loaded.source, (kind, index)),)), problems
+                )
+    return items
+
+
+def _add_item(
+    table: dict[str, _RawItem],
+    kind: str,
+    data: Any,
+    source: ItemSource,
+    problems: list[Diagnostic],
+) -> None:
+    name = data.get("name")
+    if not isinstance(name, str):
+        # Validated later so the user sees the missing or malformed name.
+        table[f"\0{len(table)}"] = _RawItem(kind, "", data, source)
+        return
+    if name in table:
+        first = table[name].source.locate(("name",))
+        problems.append(
+            Diagnostic(
+                source.locate(("name",)),
+                "duplicate-name",
+                f"{_singular(kind)} {name!r} is defined twice (first at {first})",
+                hint="names must be unique across all inventory files",
+            )
+        )
+        return
+    table[name] = _RawItem(kind, name, data, source)
+
+
+def _singular(kind: str) -> str:
+    return {"providers": "provider", "models": "model", "modelApis": "model API"}[kind]
+
+
+def _apply_overrides(
+    items: dict[str, dict[str, _RawItem]],
+    environment: Environment,
+    loaded_env: LoadedYaml,
+    problems: list[Diagnostic],
+) -> None:
+    raw_overrides = loaded_env.data.get("overrides") or {}
+    for kind in KINDS:
+        for index, patch in enumerate(raw_overrides.get(kind) or ()):
+            at: PathKey = ("overrides", kind, index)
+            name = patch.get("name")
+            target = items[kind].get(name) if isinstance(name, str) else None
+            if target is None:
+                problems.append(
+                    Diagnostic(
+                        loaded_env.source.locate((*at, "name")),
+                        "unknown-override",
+                        f"override names unknown {_singular(kind)} {name!r}",
+                        hint=f"define it in inventory/ first; known: {_known(items[kind])}",
+                    )
+                )
+                continue
+            target.data = merge_override(target.data, patch)
+            target.source = ItemSource((*target.source.layers, (loaded_env.source, at)))
+
+
+def _known(table: Mapping[str, _RawItem]) -> str:
+    names = sorted(n for n in table if not n.startswith("\0"))
+    return ", ".join(names) if names else "none"
+
+
+def _build(
+    env: str,
+    environment: Environment,
+    items: dict[str, dict[str, _RawItem]],
+    env_source: SourceMap,
+    problems: list[Diagnostic],
+    inputs: dict[str, str],
+) -> ResolvedEnvironment:
+    enabled = {
+        "providers": environment.enable.providers,
+        "models": environment.enable.models,
+        "modelApis": environment.enable.model_apis,
+    }
+    built: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    sources: dict[tuple[str, str], ItemSource] = {}
+    for kind, model_type in KINDS.items():
+        wanted = enabled[kind]
+        _check_enabled(kind, wanted, items[kind], env_source, problems)
+        for key, raw in sorted(items[kind].items()):
+            if wanted is not None and key not in wanted:
+                continue
+            value = _validate(model_type, raw.data, raw.source, problems)
+            if value is not None:
+                built[kind].append(value)
+                sources[(kind, raw.name)] = raw.source
+    return ResolvedEnvironment(
+        name=env,
+        environment=environment,
+        providers=tuple(built["providers"]),
+        models=tuple(built["models"]),
+        model_apis=tuple(built["modelApis"]),
+        sources=sources,
+        environment_source=env_source,
+        input_files=dict(sorted(inputs.items())),
+    )
+
+
+def _check_enabled(
+    kind: str,
+    wanted: Sequence[str] | None,
+    table: Mapping[str, _RawItem],
+    env_source: SourceMap,
+    problems: list[Diagnostic],
+) -> None:
+    for index, name in enumerate(wanted or ()):
+        if name not in table:
+            problems.append(
+                Diagnostic(
+                    env_source.locate(("enable", kind, index)),
+                    "unknown-reference",
+                    f"enable.{kind} names unknown {_singular(kind)} {name!r}",
+                    hint=f"known: {_known(table)}",
+                )
+            )
+
+
+def _validate(
+    model_type: type[_ItemT], data: Any, source: ItemSource, problems: list[Diagnostic]
+) -> _ItemT | None:
+    try:
+        return model_type.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_diagnostics(exc, source))
+        return None
+
+
+def _pydantic_diagnostics(exc: ValidationError, source: ItemSource) -> Iterator[Diagnostic]:
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        dotted = _dotted(loc)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            yield Diagnostic(
+                source.locate(loc, key=True),
+                "unknown-key",
+                f"unknown key {dotted!r}",
+                hint="check the spelling; see the inventory reference in the README",
+            )
+        elif kind == "missing":
+            yield Diagnostic(
+                source.locate(loc[:-1]), "missing-key", f"missing required key {dotted!r}"
+            )
+        else:
+            yield Diagnostic(
+                source.locate(loc), "invalid-value", f"{dotted}: {_message(error['msg'])}"
+            )
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "bool"})
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def _message(msg: str) -> str:
+    return msg[0].lower() + msg[1:] if msg else msg
+
+
+def _literal_credentials(data: Any, source: SourceMap, path: PathKey = ()) -> Iterator[Diagnostic]:
+    """Reject keys and values that look like a credential written into the inventory."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = (*path, key)
+            if _is_credential_key(key) and isinstance(value, str | int) and value != "":
+                yield Diagnostic(
+                    source.locate(here),
+                    "literal-credential",
+                    f"{_dotted(here)} holds a literal credential",
+                    hint="reference a Secret instead: "
+                    "credentials: {secretRef: {name, key}, env: VAR}",
+                )
+            else:
+                yield from _literal_credentials(value, source, here)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _literal_credentials(value, source, (*path, index))
+    elif isinstance(data, str) and (kind := find_secret(data)) is not None:
+        yield Diagnostic(
+            source.locate(path),
+            "literal-credential",
+            f"{_dotted(path)} looks like a literal {kind}",
+            hint="never put credentials in the inventory; reference a Secret",
+        )
+
+
+def _is_credential_key(key: str) -> bool:
+    lowered = key.lower().replace("-", "").replace("_", "")
+    return lowered in {k.replace("-", "").replace("_", "") for k in _CREDENTIAL_KEYS}

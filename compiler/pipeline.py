@@ -1,0 +1,145 @@
+"""Compose the stages for each command; stop between stages on errors; never print."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from compiler import cache
+from compiler.errors import Diagnostic, Location, LockError
+from compiler.inventory import ResolvedEnvironment, load_environment
+from compiler.lock import (
+    LockOptions,
+    LockResult,
+    lock_inputs_digest,
+    read_lockfile,
+    read_snapshots,
+    resolve_lock,
+    stale_lock_problems,
+)
+from compiler.merge import MergeKeys, schema_merge_keys
+from compiler.models.artifacts import OutputTree
+from compiler.models.lock import Lockfile
+from compiler.project import Project
+from compiler.render import render_documents
+from compiler.resources import plan_environment
+from compiler.write import WriteReport, build_tree, check_tree, write_tree
+
+MODEL_API_SCHEMA = ("kaos.tools", "v1alpha1", "ModelAPI")
+
+
+@dataclass(frozen=True, slots=True)
+class LockOutcome:
+    """What `lock` did for one environment."""
+
+    env: str
+    result: LockResult
+    written: bool = False
+    stale: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOutcome:
+    """What `render` did for one environment."""
+
+    env: str
+    report: WriteReport | None = None
+    drift: tuple[Diagnostic, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    cached: bool = False
+    documents: int = 0
+
+
+def lock_environment(
+    project: Project,
+    env: str,
+    options: LockOptions,
+    *,
+    check: bool = False,
+    dry_run: bool = False,
+) -> LockOutcome:
+    """Resolve the lock of `env`; write it unless checking or dry-running."""
+    resolved = load_environment(project, env)
+    existing, current_text = read_lockfile(project, env)
+    result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
+    if check:
+        return LockOutcome(
+            env, result, stale=tuple(stale_lock_problems(project, resolved, result, current_text))
+        )
+    written = False
+    if not dry_run and result.text != current_text:
+        from compiler.fsio import atomic_write_bytes
+
+        atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
+        written = True
+    return LockOutcome(env, result, written=written)
+
+
+def render_environment(project: Project, env: str, *, check: bool = False) -> RenderOutcome:
+    """Render `env` in memory, validate it, then write it (or compare it with the disk)."""
+    key = cache.inputs_key(project, env)
+    if cache.is_fresh(project, env, key):
+        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
+    resolved = load_environment(project, env)
+    lockfile = _current_lock(project, resolved)
+    tree, documents = render_tree(project, resolved, lockfile)
+    if check:
+        drift = tuple(check_tree(project, tree))
+        if not drift:
+            cache.remember(project, env, key, tree)
+        return RenderOutcome(env, drift=drift, documents=documents)
+    report = write_tree(project, tree)
+    cache.remember(project, env, key, tree)
+    return RenderOutcome(env, report=report, documents=documents)
+
+
+def render_tree(
+    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile
+) -> tuple[OutputTree, int]:
+    """The complete output tree of an environment, validated, in memory."""
+    display = project.relative(project.manifests_dir(resolved.name))
+    planned = plan_environment(resolved, lockfile, _pod_spec_keys(project))
+    documents = render_documents(planned, project.templates_dir, display)
+    return build_tree(resolved.name, documents), len(documents)
+
+
+def _current_lock(project: Project, resolved: ResolvedEnvironment) -> Lockfile:
+    lockfile, _ = read_lockfile(project, resolved.name)
+    at = Location(project.relative(project.lock_file(resolved.name)), 1, 1)
+    hint = f"run `modelplane lock --env {resolved.name}`"
+    if lockfile is None:
+        raise LockError(
+            [
+                Diagnostic(
+                    at,
+                    "lock-missing",
+                    f"environment {resolved.name!r} has no models.lock",
+                    hint=hint,
+                )
+            ]
+        )
+    snapshots = read_snapshots(project, resolved)
+    if lockfile.inputs_digest != lock_inputs_digest(resolved, snapshots):
+        missing = sorted(m.name for m in resolved.models if m.name not in lockfile.models)
+        detail = f" (not pinned: {', '.join(missing)})" if missing else ""
+        raise LockError(
+            [
+                Diagnostic(
+                    at,
+                    "lock-stale",
+                    "models.lock is stale against the inventory or snapshots" + detail,
+                    hint=hint,
+                )
+            ]
+        )
+    return lockfile
+
+
+def _pod_spec_keys(project: Project) -> MergeKeys:
+    group, version, kind = MODEL_API_SCHEMA
+    path = project.schemas_dir / group / version / f"{kind}.json"
+    schema: Mapping[str, Any] = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    pod_spec = schema.get("properties", {}).get("spec", {}).get("properties", {}).get("podSpec", {})
+    return schema_merge_keys(pod_spec)
