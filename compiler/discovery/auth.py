@@ -105,11 +105,15 @@ def _workload(provider: ProviderSpec) -> bool:
 
 
 def _chain_hint(provider: ProviderSpec) -> str:
+    return _chain_hint_type(provider.type)
+
+
+def _chain_hint_type(kind: str) -> str:
     return {
         "bedrock": _AWS_HINT,
         "vertex-ai": "check Google Application Default Credentials and IAM",
         "azure-openai": "check the Azure Entra credential and role assignments",
-    }.get(provider.type, "check the provider's credentials")
+    }.get(kind, "check the provider's credentials")
 
 
 class DefaultCloudAuth:
@@ -119,14 +123,22 @@ class DefaultCloudAuth:
         """Refresh Application Default Credentials and return the access token."""
         google_auth = _extra("google.auth", "vertex")
         transport = _extra("google.auth.transport.requests", "vertex")
-        credentials, _ = google_auth.default(scopes=[GOOGLE_SCOPE])
-        credentials.refresh(transport.Request())
+        errors = _extra("google.auth.exceptions", "vertex")
+        try:
+            credentials, _ = google_auth.default(scopes=[GOOGLE_SCOPE])
+            credentials.refresh(transport.Request())
+        except errors.GoogleAuthError as exc:
+            raise MissingCredential(_first_line(exc), _chain_hint_type("vertex-ai")) from None
         return str(credentials.token)
 
     def azure_token(self, scope: str) -> str:
         """Ask DefaultAzureCredential for a token."""
         identity = _extra("azure.identity", "azure")
-        return str(identity.DefaultAzureCredential().get_token(scope).token)
+        errors = _extra("azure.core.exceptions", "azure")
+        try:
+            return str(identity.DefaultAzureCredential().get_token(scope).token)
+        except errors.ClientAuthenticationError as exc:
+            raise MissingCredential(_first_line(exc), _chain_hint_type("azure-openai")) from None
 
     def aws_auth(self, region: str, environ: Mapping[str, str]) -> httpx.Auth:
         """Sign with credentials from `environ`, else botocore's standard chain."""
@@ -144,7 +156,11 @@ class SigV4Auth(httpx.Auth):
         """Add the SigV4 headers to `request`."""
         awsrequest = _extra("botocore.awsrequest", "bedrock")
         botoauth = _extra("botocore.auth", "bedrock")
-        frozen = self._credentials.get_frozen_credentials()
+        errors = _extra("botocore.exceptions", "bedrock")
+        try:
+            frozen = self._credentials.get_frozen_credentials()
+        except errors.BotoCoreError as exc:
+            raise MissingCredential(_first_line(exc), _AWS_HINT) from None
         signable = awsrequest.AWSRequest(
             method=request.method, url=str(request.url), data=request.content, headers={}
         )
@@ -164,6 +180,11 @@ def _aws_credentials(environ: Mapping[str, str]) -> Any:
     if found is None:
         raise MissingCredential("no AWS credentials found", _AWS_HINT)
     return found
+
+
+def _first_line(exc: Exception) -> str:
+    # Credential-chain errors describe which sources were tried, never secret values.
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _extra(module: str, extra: str) -> Any:

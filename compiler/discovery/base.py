@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 import pydantic
 
-from compiler.discovery.auth import Access, AuthStyle, CloudAuth
+from compiler.discovery.auth import Access, AuthStyle, CloudAuth, MissingCredential
 from compiler.discovery.policy import RetryPolicy, classify_response, retry_delay
 from compiler.discovery.spec import ProviderSpec
 from compiler.models.snapshot import SnapshotModel
@@ -70,8 +70,8 @@ class AdapterContext:
     arm_endpoint: str = "https://management.azure.com"
 
     def url(self, path: str) -> str:
-        """Join the provider's base URL and a path."""
-        return self.provider.base_url.rstrip("/") + "/" + path.lstrip("/")
+        """Join the provider's base URL (checked by the runner) and a path."""
+        return (self.provider.base_url or "").rstrip("/") + "/" + path.lstrip("/")
 
 
 class Discoverer(Protocol):
@@ -202,6 +202,8 @@ class Fetcher:
             response = self.client.send(request, auth=auth, stream=True)
         except httpx.TransportError as exc:
             return _Failed(self.failure(url, None, _describe_transport(exc)), True, None)
+        except MissingCredential as exc:  # raised by a signing auth (SigV4) mid-request
+            return _Failed(self.failure(url, None, str(exc), exc.hint), False, None)
         try:
             return self._read(url, response)
         finally:

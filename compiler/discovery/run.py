@@ -142,14 +142,16 @@ def _run_adapter(
     opts: DiscoveryOptions,
 ) -> Snapshot | DiscoveryFailure:
     adapter = ADAPTERS.get(provider.type)
+    base_url = provider.base_url or ""
     if adapter is None:
-        return DiscoveryFailure(
-            provider.name, provider.base_url, None, f"unknown type {provider.type!r}"
-        )
+        return DiscoveryFailure(provider.name, base_url, None, f"no adapter for {provider.type!r}")
+    if not base_url:
+        hint = "set `endpoint` (or the type's config block) in the inventory"
+        return DiscoveryFailure(provider.name, "", None, "no endpoint to ask", hint)
     try:
         access = build_access(provider, adapter.AUTH, environ, opts.cloud)
     except MissingCredential as exc:
-        return DiscoveryFailure(provider.name, provider.base_url, None, str(exc), exc.hint)
+        return DiscoveryFailure(provider.name, base_url, None, str(exc), exc.hint)
     headers = {**provider.headers, **adapter.request_headers(provider)}
     fetcher = Fetcher(client, provider.name, access, headers, opts.policy, progress)
     ctx = AdapterContext(

@@ -136,8 +136,8 @@ class ProviderSpec(Protocol):
         """Provider type; selects the adapter."""
 
     @property
-    def base_url(self) -> str:
-        """The effective endpoint."""
+    def base_url(self) -> str | None:
+        """The effective endpoint; None when the type has no default and none is set."""
 
     @property
     def credentials(self) -> CredentialsSpec | None:
