@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from compiler import cache
-from compiler.errors import Diagnostic, Location, LockError
+from compiler.discovery.base import ProgressSink
+from compiler.discovery.run import (
+    DiscoveryOptions,
+    DiscoveryOutcome,
+    build_client,
+    discover_providers,
+    write_snapshots,
+)
+from compiler.errors import Diagnostic, Location, LockError, UsageError
 from compiler.inventory import ResolvedEnvironment, load_environment
 from compiler.lock import (
     LockOptions,
@@ -21,6 +31,7 @@ from compiler.lock import (
 )
 from compiler.merge import MergeKeys, schema_merge_keys
 from compiler.models.artifacts import OutputTree
+from compiler.models.inventory import Provider
 from compiler.models.lock import Lockfile
 from compiler.project import Project
 from compiler.render import render_documents
@@ -143,3 +154,62 @@ def _pod_spec_keys(project: Project) -> MergeKeys:
     schema: Mapping[str, Any] = json.loads(path.read_text("utf-8")) if path.is_file() else {}
     pod_spec = schema.get("properties", {}).get("spec", {}).get("properties", {}).get("podSpec", {})
     return schema_merge_keys(pod_spec)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoverOutcome:
+    """What `discover` did for one environment."""
+
+    env: str
+    outcome: DiscoveryOutcome
+    written: tuple[str, ...]
+    failures: tuple[Diagnostic, ...]
+
+
+def discover_environment(
+    project: Project,
+    env: str,
+    *,
+    environ: Mapping[str, str],
+    providers: Sequence[str] = (),
+    progress: ProgressSink | None = None,
+    client: httpx.Client | None = None,
+) -> DiscoverOutcome:
+    """Discover the enabled providers of `env` (or the named ones) and write changed snapshots."""
+    resolved = load_environment(project, env)
+    chosen = _chosen_providers(resolved, providers)
+    wanted = {p.name: [m.model for m in resolved.models if m.provider == p.name] for p in chosen}
+    options = DiscoveryOptions(wanted=wanted)
+    with client or build_client() as http:
+        outcome = discover_providers(
+            chosen, client=http, environ=environ, progress=progress, options=options
+        )
+    written = write_snapshots(outcome, project.snapshots_dir(env))
+    failures = tuple(
+        Diagnostic(
+            resolved.locate("providers", name),
+            "discovery-failed",
+            str(failure),
+            hint=failure.hint,
+        )
+        for name, failure in outcome.failures.items()
+    )
+    return DiscoverOutcome(env, outcome, tuple(project.relative(p) for p in written), failures)
+
+
+def _chosen_providers(resolved: ResolvedEnvironment, names: Sequence[str]) -> list[Provider]:
+    known = {p.name for p in resolved.providers}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        where = resolved.locate_env()
+        raise UsageError(
+            [
+                Diagnostic(
+                    where,
+                    "usage",
+                    f"provider {', '.join(unknown)} is not enabled in {resolved.name!r}",
+                    hint=f"enabled: {', '.join(sorted(known)) or 'none'}",
+                )
+            ]
+        )
+    return [p for p in resolved.providers if not names or p.name in names]
