@@ -70,7 +70,7 @@ class FakeProvider:
         self.violations: list[str] = []
         self.rewrite: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -129,6 +129,12 @@ class FakeProvider:
             if all(query.get(k) == v for k, v in route.query.items()):
                 return route
         return None
+
+
+class _Server(ThreadingHTTPServer):
+    # Many providers connect at once in the benchmark; the default backlog of 5 would
+    # turn a burst of connects into SYN retries of a second each.
+    request_queue_size = 256
 
 
 def _handler(server: FakeProvider) -> type[BaseHTTPRequestHandler]:
