@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from compiler.discovery.base import DiscoveryFailure  # noqa: E402
-from compiler.discovery.run import build_client, discover_providers  # noqa: E402
-from tests.discovery.conftest import make_provider  # noqa: E402
-from tests.discovery.server import FakeProvider, Reply, json_reply  # noqa: E402
+from compiler.discovery.base import DiscoveryFailure
+from compiler.discovery.run import build_client, discover_providers
+from tests.discovery.conftest import make_provider
+from tests.discovery.server import FakeProvider, Reply, json_reply
 
 LATENCY = 0.2
 PAGES = 3
