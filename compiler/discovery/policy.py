@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RETRYABLE_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
+# Error types that mean "bad credential" whatever the status; LiteLLM answers an unknown
+# virtual key with 400 no_db_connection when it runs without a database.
+_AUTH_TYPES = frozenset({"auth_error", "authentication_error", "no_db_connection"})
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 
 
@@ -45,7 +48,7 @@ def classify_response(
     message = _error_message(body) or f"HTTP {status}"
     if code == "insufficient_quota":
         return Verdict(False, message, "the account has no quota left: check billing")
-    if code == "API_KEY_INVALID" or status in (401, 403):
+    if code in ("API_KEY_INVALID", "auth") or status in (401, 403):
         return Verdict(False, message, credential_hint)
     if status == 402:
         return Verdict(False, message, "the account has no credits left")
@@ -126,6 +129,8 @@ def _error_code(body: Any) -> str | None:
     if isinstance(error, dict):
         if error.get("code") == "insufficient_quota" or error.get("type") == "insufficient_quota":
             return "insufficient_quota"
+        if error.get("type") in _AUTH_TYPES:
+            return "auth"
         for item in error.get("details") or ():
             if isinstance(item, dict) and item.get("reason") == "API_KEY_INVALID":
                 return "API_KEY_INVALID"

@@ -118,3 +118,10 @@ def test_together_types_map_to_capabilities():
     raw = json.loads(fixture("together", "models.json"))
     models = [together._to_snapshot(together.TogetherModel.model_validate(m)) for m in raw]
     assert {m.capabilities for m in models} >= {("chat",), ("embeddings",)}
+
+
+def test_litellm_unknown_key_without_db_is_a_credential_problem():
+    verdict = classify_response(
+        400, fixture("litellm", "error_400_unknown_key_no_db.json"), {}, "check K"
+    )
+    assert (verdict.retryable, verdict.hint) == (False, "check K")
