@@ -19,6 +19,7 @@ AUTH: AuthStyle = "x-api-key"
 API_VERSION = "2023-06-01"
 PAGE_SIZE = "1000"
 _DATED = re.compile(r"^(?P<alias>.+)-\d{8}$")
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CAPABILITIES = {
     "image_input": "vision",
     "pdf_input": "pdf",
@@ -80,7 +81,9 @@ def discover(ctx: AdapterContext) -> Discovered:
 
 def _candidates(ids: set[str], wanted: Iterable[str]) -> list[str]:
     derived = {m.group("alias") for i in ids if (m := _DATED.match(i))}
-    return sorted((derived | set(wanted)) - ids)
+    # Globs and odd names are not aliases the API could resolve.
+    plain = {w for w in wanted if _PLAIN.match(w)}
+    return sorted((derived | plain) - ids)
 
 
 def _resolve(ctx: AdapterContext, url: str, names: list[str], ids: set[str]) -> dict[str, str]:

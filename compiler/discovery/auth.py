@@ -62,7 +62,7 @@ def build_access(
     key, hint = _env_key(provider, environ)
     if key is not None:
         return _key_access(style, key, hint)
-    if style in ("google", "azure", "aws") and _workload(provider):
+    if style in ("google", "azure", "aws") and _uses_chain(provider):
         return _cloud_access(provider, style, environ, cloud)
     if style == "optional-bearer" or provider.credentials is None:
         return Access({}, None, (), "check the provider's credentials")
@@ -100,8 +100,9 @@ def _cloud_access(
     return Access({"Authorization": f"Bearer {token}"}, None, (token,), hint)
 
 
-def _workload(provider: ProviderSpec) -> bool:
-    return provider.credentials is not None and provider.credentials.workload_identity
+def _uses_chain(provider: ProviderSpec) -> bool:
+    # Without any credentials block a cloud provider has no other way to authenticate.
+    return provider.credentials is None or provider.credentials.workload_identity
 
 
 def _chain_hint(provider: ProviderSpec) -> str:

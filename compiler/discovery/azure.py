@@ -95,8 +95,6 @@ def discover(ctx: AdapterContext) -> Discovered:
 
 
 def _deployments(ctx: AdapterContext, arm: ArmRefSpec) -> list[SnapshotModel]:
-    if ctx.cloud is None:
-        raise ProviderFailed(ctx.fetcher.failure("", None, "no Azure credential chain available"))
     try:
         token = ctx.cloud.azure_token(AZURE_ARM_SCOPE)
     except MissingCredential as exc:

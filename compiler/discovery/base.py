@@ -65,8 +65,8 @@ class AdapterContext:
 
     provider: ProviderSpec
     fetcher: Fetcher
+    cloud: CloudAuth
     wanted: Sequence[str] = ()
-    cloud: CloudAuth | None = None
     arm_endpoint: str = "https://management.azure.com"
 
     def url(self, path: str) -> str:

@@ -155,7 +155,7 @@ def _run_adapter(
     headers = {**provider.headers, **adapter.request_headers(provider)}
     fetcher = Fetcher(client, provider.name, access, headers, opts.policy, progress)
     ctx = AdapterContext(
-        provider, fetcher, opts.wanted.get(provider.name, ()), opts.cloud, opts.arm_endpoint
+        provider, fetcher, opts.cloud, opts.wanted.get(provider.name, ()), opts.arm_endpoint
     )
     try:
         found = adapter.discover(ctx)

@@ -97,7 +97,8 @@ def test_anthropic_lifecycle_fields():
 
 def test_anthropic_alias_candidates_skip_listed_ids():
     ids = {"claude-sonnet-4-5-20250929", "claude-sonnet-4-6"}
-    assert anthropic._candidates(ids, ["claude-sonnet-4-6", "x"]) == ["claude-sonnet-4-5", "x"]
+    wanted = ["claude-sonnet-4-6", "x", "claude-*", "a/b"]
+    assert anthropic._candidates(ids, wanted) == ["claude-sonnet-4-5", "x"]
 
 
 def test_gemini_strips_models_prefix_and_maps_methods():
