@@ -175,10 +175,9 @@ def _discover_line(outcome: Any) -> str:
 
 def _progress() -> Any:
     """A live table on a terminal, plain lines in CI or when piped."""
-    from compiler.discovery.progress import LineProgress, LiveProgress
+    from compiler.pipeline import progress_sink
 
-    live = sys.stderr.isatty() and not os.environ.get("CI")
-    return LiveProgress(sys.stderr) if live else LineProgress(sys.stderr)
+    return progress_sink(sys.stderr, live=sys.stderr.isatty() and not os.environ.get("CI"))
 
 
 @cli.command()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 import httpx
 
 from compiler import cache
 from compiler.discovery.base import ProgressSink
+from compiler.discovery.progress import LineProgress, LiveProgress
 from compiler.discovery.run import (
     DiscoveryOptions,
     DiscoveryOutcome,
@@ -195,6 +196,11 @@ def discover_environment(
         for name, failure in outcome.failures.items()
     )
     return DiscoverOutcome(env, outcome, tuple(project.relative(p) for p in written), failures)
+
+
+def progress_sink(stream: TextIO, *, live: bool) -> ProgressSink:
+    """A live per-provider table (terminal) or plain progress lines (CI, pipes)."""
+    return LiveProgress(stream) if live else LineProgress(stream)
 
 
 def _chosen_providers(resolved: ResolvedEnvironment, names: Sequence[str]) -> list[Provider]:
