@@ -1,13 +1,17 @@
-"""Ollama: `GET /api/tags` (local models, no auth); the digest pins a floating tag."""
+"""Ollama: `GET /api/tags` (local models, no auth); the digest pins a floating tag.
+
+Servers before May 2026 list no context length or capabilities in the tags; for those
+models one `POST /api/show` each fills them in.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, no_headers
+from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed, no_headers
 from compiler.discovery.openai_list import RESPONSE
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
@@ -40,6 +44,15 @@ class Tag(BaseModel):
     remote_model: str | None = None
 
 
+class Show(BaseModel):
+    """The parts of `/api/show` discovery uses."""
+
+    model_config = RESPONSE
+
+    model_info: dict[str, Any] = Field(default_factory=dict)
+    capabilities: list[str] = []
+
+
 class TagList(BaseModel):
     """The tags envelope."""
 
@@ -54,7 +67,26 @@ def discover(ctx: AdapterContext) -> Discovered:
     body = ctx.fetcher.parse(TagList, ctx.fetcher.get_json(url), url)
     tags = [ctx.fetcher.parse(Tag, t, url) for t in body.models]
     ctx.fetcher.count_page(len(tags))
-    return Discovered(url, [_to_snapshot(t) for t in tags])
+    return Discovered(url, [_to_snapshot(_with_show(ctx, t)) for t in tags])
+
+
+def _with_show(ctx: AdapterContext, tag: Tag) -> Tag:
+    if tag.details.context_length or tag.capabilities or tag.remote_model:
+        return tag
+    url = ctx.url("api/show")
+    try:
+        raw = ctx.fetcher.request_json("POST", url, body={"model": tag.name})
+    except ProviderFailed as exc:
+        if exc.failure.status in (400, 404):
+            return tag
+        raise
+    show = ctx.fetcher.parse(Show, raw, url)
+    arch = show.model_info.get("general.architecture")
+    length = show.model_info.get(f"{arch}.context_length")
+    details = tag.details.model_copy(
+        update={"context_length": length if isinstance(length, int) else None}
+    )
+    return tag.model_copy(update={"details": details, "capabilities": show.capabilities})
 
 
 def _to_snapshot(tag: Tag) -> SnapshotModel:

@@ -89,7 +89,8 @@ def _hinted_delay(headers: Mapping[str, str], raw: bytes) -> float | None:
 
 
 def _retry_info_delay(body: Any) -> float | None:
-    details = body.get("error", {}).get("details") if isinstance(body, dict) else None
+    error = body.get("error") if isinstance(body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
     if not isinstance(details, list):
         return None
     for item in details:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from compiler.discovery.run import discover_providers
@@ -313,3 +314,22 @@ def test_disabled_provider_is_not_asked(server, client, options):
     )
     outcome = discover_providers([p], client=client, environ={}, options=options)
     assert outcome.snapshots == {} and outcome.failures == {} and server.seen == []
+
+
+def test_ollama_older_server_asks_show_per_model(server, client, options):
+    server.add("/api/tags", file_reply("ollama", "tags.json"))
+    server.add("/api/show", file_reply("ollama", "show_llama3.2.json"), method="POST")
+    p = make_provider("ollama", "ollama", server.url)
+    snap = _one(server, p, client, options)
+    llama = _model(snap, "llama3.2:latest")
+    assert llama["context_window"] == 131072
+    assert llama["capabilities"] == ("chat", "tools")
+    bodies = sorted(json.loads(s.body)["model"] for s in server.requests_to("/api/show"))
+    assert bodies == ["deepseek-r1:latest", "llama3.2:latest"]
+
+
+def test_ollama_show_404_keeps_the_tag(server, client, options):
+    server.add("/api/tags", file_reply("ollama", "tags.json"))
+    server.add("/api/show", file_reply("ollama", "error_404_show.json", 404), method="POST")
+    p = make_provider("ollama", "ollama", server.url)
+    assert "context_window" not in _model(_one(server, p, client, options), "llama3.2:latest")

@@ -126,3 +126,9 @@ def test_litellm_unknown_key_without_db_is_a_credential_problem():
         400, fixture("litellm", "error_400_unknown_key_no_db.json"), {}, "check K"
     )
     assert (verdict.retryable, verdict.hint) == (False, "check K")
+
+
+def test_string_error_bodies_do_not_break_the_policy():
+    body = fixture("ollama", "error_404_show.json")
+    assert retry_delay(POLICY, 1, {}, body) == 1.0
+    assert classify_response(404, body, {}, "").message == "model 'llama9' not found"
