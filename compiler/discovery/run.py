@@ -75,6 +75,8 @@ def build_client(
         timeout=timeout,
         limits=limits,
         headers={"User-Agent": f"modelplane/{__version__}"},
+        # A redirect could carry a key to another host, so none are followed. Ambient
+        # configuration (proxy variables, .netrc) is ignored: explicit beats implicit.
         follow_redirects=False,
         trust_env=False,
     )
