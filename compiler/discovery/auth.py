@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import httpx
@@ -36,10 +36,11 @@ class MissingCredential(Exception):
 class Access:
     """How to authenticate one provider: headers, a signing auth, and what to scrub."""
 
-    headers: Mapping[str, str]
-    auth: httpx.Auth | None
-    secrets: tuple[str, ...]
-    hint: str
+    # repr=False: an Access must never show its key, even in a traceback or debug log.
+    headers: Mapping[str, str] = field(repr=False)
+    auth: httpx.Auth | None = field(repr=False)
+    secrets: tuple[str, ...] = field(repr=False)
+    hint: str = ""
 
 
 class CloudAuth(Protocol):

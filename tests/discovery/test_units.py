@@ -132,3 +132,10 @@ def test_string_error_bodies_do_not_break_the_policy():
     body = fixture("ollama", "error_404_show.json")
     assert retry_delay(POLICY, 1, {}, body) == 1.0
     assert classify_response(404, body, {}, "").message == "model 'llama9' not found"
+
+
+def test_access_repr_hides_the_key():
+    from compiler.discovery.auth import Access
+
+    access = Access({"Authorization": "Bearer sk-hidden"}, None, ("sk-hidden",), "check K")
+    assert "sk-hidden" not in repr(access)
