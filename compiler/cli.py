@@ -125,143 +125,21 @@ def emit_diagnostics(ctx: Context, diagnostics: Sequence[Diagnostic]) -> None:
         click.echo(summarize(diagnostics), err=True)
 
 
-def _project() -> Project:
+def current_project() -> Project:
+    """The repository the command runs in."""
     from compiler.project import project_from_env_or_cwd
 
     return project_from_env_or_cwd()
 
 
-@cli.command()
-@env_options
-@click.option(
-    "--provider", "providers", multiple=True, metavar="PROVIDER", help="Only this provider."
-)
-@click.pass_obj
-def discover(
-    ctx: Context, envs: tuple[str, ...], all_envs: bool, providers: tuple[str, ...]
-) -> None:
-    """Ask each enabled provider which models it serves; write environments/<env>/snapshots/."""
-    with reporting(ctx):
-        project = _project()
-        failed = _discover_envs(ctx, project, selected_envs(project, envs, all_envs), providers)
-        sys.exit(ExitCode.NETWORK if failed else ExitCode.OK)
+def _register() -> None:
+    from compiler.commands import discover, lock, render
+
+    for module in (discover, lock, render):
+        cli.add_command(module.command)
 
 
-def _discover_envs(
-    ctx: Context, project: Project, envs: Sequence[str], providers: Sequence[str]
-) -> bool:
-    """Run discovery per environment, report it, and tell whether any provider failed."""
-    from compiler.pipeline import discover_environment
-
-    outcomes = [
-        discover_environment(
-            project, env, environ=os.environ, providers=providers, progress=_progress()
-        )
-        for env in envs
-    ]
-    emit_diagnostics(ctx, [d for o in outcomes for d in o.failures])
-    for outcome in outcomes:
-        click.echo(_discover_line(outcome))
-    return any(o.failures for o in outcomes)
-
-
-def _discover_line(outcome: Any) -> str:
-    found = outcome.outcome.snapshots
-    counts = ", ".join(f"{name} {len(s.models)}" for name, s in found.items())
-    written = f"{len(outcome.written)} snapshot(s) written" if outcome.written else "unchanged"
-    failed = f", {len(outcome.failures)} provider(s) failed" if outcome.failures else ""
-    return f"{outcome.env}: {written}{failed} (models: {counts or 'none'})"
-
-
-def _progress() -> Any:
-    """A live table on a terminal, plain lines in CI or when piped."""
-    from compiler.pipeline import progress_sink
-
-    return progress_sink(sys.stderr, live=sys.stderr.isatty() and not os.environ.get("CI"))
-
-
-@cli.command()
-@env_options
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the lock is stale.")
-@click.option("--upgrade", is_flag=True, help="Re-pin every model to the newest match.")
-@click.option(
-    "--upgrade-provider",
-    multiple=True,
-    metavar="PROVIDER",
-    help="Re-pin the models of this provider.",
-)
-@click.option("--upgrade-model", multiple=True, metavar="MODEL", help="Re-pin this model.")
-@click.option("--dry-run", is_flag=True, help="Print the lock instead of writing it.")
-@click.option("--refresh", is_flag=True, help="Run discovery first (network), then lock.")
-@click.pass_obj
-def lock(
-    ctx: Context,
-    envs: tuple[str, ...],
-    all_envs: bool,
-    check: bool,
-    upgrade: bool,
-    upgrade_provider: tuple[str, ...],
-    upgrade_model: tuple[str, ...],
-    dry_run: bool,
-    refresh: bool,
-) -> None:
-    """Pin every model selector from the discovery snapshots into models.lock (offline)."""
-    from compiler.lock import LockOptions
-    from compiler.pipeline import lock_environment
-
-    options = LockOptions(upgrade, frozenset(upgrade_provider), frozenset(upgrade_model))
-    with reporting(ctx):
-        project = _project()
-        names = selected_envs(project, envs, all_envs)
-        failed = refresh and _discover_envs(ctx, project, names, ())
-        outcomes = [
-            lock_environment(project, env, options, check=check, dry_run=dry_run) for env in names
-        ]
-        stale = [d for o in outcomes for d in o.stale]
-        emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)
-        for outcome in outcomes:
-            click.echo(outcome.result.text if dry_run else _lock_line(outcome, check), nl=False)
-        sys.exit(ExitCode.NETWORK if failed else ExitCode.FINDINGS if stale else ExitCode.OK)
-
-
-def _lock_line(outcome: Any, check: bool) -> str:
-    changes = "".join(f"  {line}\n" for line in outcome.result.changes)
-    if check:
-        return f"{outcome.env}: {'stale' if outcome.stale else 'lock is up to date'}\n"
-    state = "wrote models.lock" if outcome.written else "models.lock unchanged"
-    return f"{outcome.env}: {state}\n{changes}"
-
-
-@cli.command()
-@env_options
-@click.option(
-    "--check", is_flag=True, help="Write nothing; exit 1 if the committed manifests differ."
-)
-@click.pass_obj
-def render(ctx: Context, envs: tuple[str, ...], all_envs: bool, check: bool) -> None:
-    """Render, validate and write environments/<env>/manifests (offline)."""
-    from compiler.pipeline import render_environment
-
-    with reporting(ctx):
-        project = _project()
-        outcomes = [
-            render_environment(project, env, check=check)
-            for env in selected_envs(project, envs, all_envs)
-        ]
-        drift = [d for o in outcomes for d in o.drift]
-        emit_diagnostics(ctx, [w for o in outcomes for w in o.warnings] + drift)
-        for outcome in outcomes:
-            click.echo(_render_line(outcome, check))
-        sys.exit(ExitCode.FINDINGS if drift else ExitCode.OK)
-
-
-def _render_line(outcome: Any, check: bool) -> str:
-    if check:
-        return f"{outcome.env}: {'manifests differ' if outcome.drift else 'manifests up to date'}"
-    report = outcome.report
-    if outcome.cached or not report.changed:
-        return f"{outcome.env}: manifests up to date"
-    return f"{outcome.env}: {len(report.written)} file(s) written, {len(report.removed)} removed"
+_register()
 
 
 def main() -> None:

@@ -111,20 +111,31 @@ def _all_keyed(items: list[Any], keys: tuple[str, ...]) -> bool:
     return all(isinstance(i, Mapping) and all(k in i for k in keys) for i in items)
 
 
-def schema_merge_keys(schema: Mapping[str, Any]) -> MergeKeys:
-    """Read list-map keys from a JSON Schema with Kubernetes structural extensions."""
+def schema_merge_keys(
+    schema: Mapping[str, Any], root: Mapping[str, Any] | None = None
+) -> MergeKeys:
+    """Read list-map keys from a JSON Schema with Kubernetes structural extensions.
+
+    Local `$ref`s (`#/$defs/...`) are followed against `root` (default: `schema`).
+    """
+    document = root if root is not None else schema
+
+    def deref(node: Any) -> Any:
+        seen = 0
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 32:
+            node = _pointer(document, node["$ref"])
+            seen += 1
+        return node
 
     def lookup(path: tuple[str, ...]) -> tuple[str, ...] | None:
-        node: Any = schema
-        for field in path:
-            node = _deref(schema, node)
+        node: Any = deref(schema)
+        for name in path:
             while isinstance(node, Mapping) and node.get("type") == "array":
-                node = _deref(schema, node.get("items", {}))
+                node = deref(node.get("items", {}))
             props = node.get("properties") if isinstance(node, Mapping) else None
-            if not isinstance(props, Mapping) or field not in props:
+            if not isinstance(props, Mapping) or name not in props:
                 return None
-            node = props[field]
-        node = _deref(schema, node)
+            node = deref(props[name])
         if not isinstance(node, Mapping) or node.get("x-kubernetes-list-type") != "map":
             return None
         keys = node.get("x-kubernetes-list-map-keys")
@@ -133,9 +144,11 @@ def schema_merge_keys(schema: Mapping[str, Any]) -> MergeKeys:
     return lookup
 
 
-def _deref(root: Mapping[str, Any], node: Any) -> Any:
-    """Follow local `#/$defs/Name` references (schemas share Container and friends)."""
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-        name = node["$ref"].removeprefix("#/$defs/")
-        node = root.get("$defs", {}).get(name, {})
+def _pointer(document: Mapping[str, Any], ref: str) -> Any:
+    if not ref.startswith("#/"):
+        return {}
+    node: Any = document
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(part, {}) if isinstance(node, Mapping) else {}
     return node

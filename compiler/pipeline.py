@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TextIO
 
 import httpx
 
@@ -19,7 +18,7 @@ from compiler.discovery.run import (
     discover_providers,
     write_snapshots,
 )
-from compiler.errors import Diagnostic, Location, LockError, UsageError
+from compiler.errors import Diagnostic, Location, LockError, RenderError, UsageError
 from compiler.inventory import ResolvedEnvironment, load_environment
 from compiler.lock import (
     LockOptions,
@@ -37,9 +36,10 @@ from compiler.models.lock import Lockfile
 from compiler.project import Project
 from compiler.render import render_documents
 from compiler.resources import plan_environment
+from compiler.schemas import SchemaRegistry
 from compiler.write import WriteReport, build_tree, check_tree, write_tree
 
-MODEL_API_SCHEMA = ("kaos.tools", "v1alpha1", "ModelAPI")
+MODEL_API_KIND = ("kaos.tools/v1alpha1", "ModelAPI")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,8 @@ def lock_environment(
     dry_run: bool = False,
 ) -> LockOutcome:
     """Resolve the lock of `env`; write it unless checking or dry-running."""
-    resolved = load_environment(project, env)
+    registry = SchemaRegistry.load(project.schemas_dir)
+    resolved = load_environment(project, env, pod_spec_keys(registry))
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
     if check:
@@ -94,9 +95,10 @@ def render_environment(project: Project, env: str, *, check: bool = False) -> Re
     key = cache.inputs_key(project, env)
     if cache.is_fresh(project, env, key):
         return RenderOutcome(env, report=WriteReport((), ()), cached=True)
-    resolved = load_environment(project, env)
+    registry = SchemaRegistry.load(project.schemas_dir)
+    resolved = load_environment(project, env, pod_spec_keys(registry))
     lockfile = _current_lock(project, resolved)
-    tree, documents = render_tree(project, resolved, lockfile)
+    tree, documents = render_tree(project, resolved, lockfile, registry)
     if check:
         drift = tuple(check_tree(project, tree))
         if not drift:
@@ -108,11 +110,14 @@ def render_environment(project: Project, env: str, *, check: bool = False) -> Re
 
 
 def render_tree(
-    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile
+    project: Project,
+    resolved: ResolvedEnvironment,
+    lockfile: Lockfile,
+    registry: SchemaRegistry,
 ) -> tuple[OutputTree, int]:
     """The complete output tree of an environment, validated, in memory."""
     display = project.relative(project.manifests_dir(resolved.name))
-    planned = plan_environment(resolved, lockfile, _pod_spec_keys(project))
+    planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
     documents = render_documents(planned, project.templates_dir, display)
     return build_tree(resolved.name, documents), len(documents)
 
@@ -149,12 +154,22 @@ def _current_lock(project: Project, resolved: ResolvedEnvironment) -> Lockfile:
     return lockfile
 
 
-def _pod_spec_keys(project: Project) -> MergeKeys:
-    group, version, kind = MODEL_API_SCHEMA
-    path = project.schemas_dir / group / version / f"{kind}.json"
-    schema: Mapping[str, Any] = json.loads(path.read_text("utf-8")) if path.is_file() else {}
-    pod_spec = schema.get("properties", {}).get("spec", {}).get("properties", {}).get("podSpec", {})
-    return schema_merge_keys(pod_spec)
+def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
+    """The strategic-merge keys the ModelAPI schema declares for spec.podSpec."""
+    schema = registry.schema_for(*MODEL_API_KIND)
+    if schema is None:
+        raise RenderError(
+            [
+                Diagnostic(
+                    Location("schemas/kaos.tools/v1alpha1/ModelAPI.json"),
+                    "schema-missing",
+                    "no schema for ModelAPI, so podSpec patches cannot be merged",
+                    hint="restore schemas/ or run `modelplane schemas import` on the KAOS CRDs",
+                )
+            ]
+        )
+    lookup = schema_merge_keys(schema)
+    return lambda path: lookup(("spec", "podSpec", *path))
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,7 +104,9 @@ def test_broken_schema_file_is_reported(tmp_path: Path) -> None:
         SchemaRegistry.load(tmp_path)
 
 
-def test_authored_modelapi_matches_the_upstream_crd(upstream_crds: Path, repo_schemas: Path) -> None:
+def test_authored_modelapi_matches_the_upstream_crd(
+    upstream_crds: Path, repo_schemas: Path
+) -> None:
     crd = parse_documents((upstream_crds / "kaos" / "kaos.tools_modelapis.yaml").read_text())[0]
     (converted,) = convert_crd(crd)
     own = SchemaRegistry.load(repo_schemas).schema_for(*MODELAPI)
