@@ -18,7 +18,15 @@ from compiler.discovery.run import (
     discover_providers,
     write_snapshots,
 )
-from compiler.errors import Diagnostic, Location, LockError, RenderError, UsageError
+from compiler.errors import (
+    Diagnostic,
+    Location,
+    LockError,
+    RenderError,
+    UsageError,
+    ValidationFailed,
+    has_errors,
+)
 from compiler.inventory import ResolvedEnvironment, load_environment
 from compiler.lock import (
     LockOptions,
@@ -37,6 +45,7 @@ from compiler.project import Project
 from compiler.render import render_documents
 from compiler.resources import plan_environment
 from compiler.schemas import SchemaRegistry
+from compiler.validate import ValidationContext, ValidationResult, check_documents
 from compiler.write import WriteReport, build_tree, check_tree, write_tree
 
 MODEL_API_KIND = ("kaos.tools/v1alpha1", "ModelAPI")
@@ -119,6 +128,11 @@ def render_tree(
     display = project.relative(project.manifests_dir(resolved.name))
     planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
     documents = render_documents(planned, project.templates_dir, display)
+    result = check_documents(
+        documents, registry=registry, context=validation_context(project, resolved)
+    )
+    if has_errors(result.diagnostics):
+        raise ValidationFailed(result.diagnostics)
     return build_tree(resolved.name, documents), len(documents)
 
 
@@ -170,6 +184,39 @@ def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
         )
     lookup = schema_merge_keys(schema)
     return lambda path: lookup(("spec", "podSpec", *path))
+
+
+def validate_environment(project: Project, env: str, registry: SchemaRegistry) -> ValidationResult:
+    """Render `env` in memory and validate it; write nothing."""
+    resolved = load_environment(project, env, pod_spec_keys(registry))
+    lockfile = _current_lock(project, resolved)
+    display = project.relative(project.manifests_dir(resolved.name))
+    planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
+    documents = render_documents(planned, project.templates_dir, display)
+    return check_documents(
+        documents, registry=registry, context=validation_context(project, resolved)
+    )
+
+
+def validation_context(project: Project, resolved: ResolvedEnvironment) -> ValidationContext:
+    """What the validator must know about an environment: declared credentials, policies."""
+    secrets: set[tuple[str, str]] = set()
+    remote: set[str] = set()
+    for provider in resolved.providers:
+        creds = provider.credentials
+        if creds is not None and creds.secret_ref is not None:
+            secrets.add((creds.secret_ref.name, creds.secret_ref.key))
+            remote.add(creds.remote_ref.key if creds.remote_ref else creds.secret_ref.name)
+        if provider.tls.ca_secret_ref is not None:
+            secrets.add((provider.tls.ca_secret_ref.name, provider.tls.ca_secret_ref.key))
+            remote.add(provider.tls.ca_secret_ref.name)
+    external = resolved.environment.secrets.backend == "external-secrets"
+    return ValidationContext(
+        manifests_display_dir=project.relative(project.manifests_dir(resolved.name)),
+        declared_secrets=frozenset(secrets),
+        declared_remote_refs=frozenset(remote) if external else None,
+        policies=resolved.environment.policies,
+    )
 
 
 @dataclass(frozen=True, slots=True)

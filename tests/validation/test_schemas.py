@@ -100,7 +100,7 @@ def test_broken_schema_file_is_reported(tmp_path: Path) -> None:
     target = schema_path(tmp_path, "example.com/v1", "Widget")
     target.parent.mkdir(parents=True)
     target.write_text("{nope")
-    with pytest.raises(SchemaLoadError, match="Widget.json"):
+    with pytest.raises(SchemaLoadError, match=r"Widget\.json"):
         SchemaRegistry.load(tmp_path)
 
 
