@@ -22,6 +22,8 @@ from compiler import __version__
 from compiler.discovery import ADAPTERS
 from compiler.discovery.auth import CloudAuth, DefaultCloudAuth, MissingCredential, build_access
 from compiler.discovery.base import (
+    MAX_BODY_BYTES,
+    MAX_PAGES,
     AdapterContext,
     Discovered,
     DiscoveryFailure,
@@ -46,6 +48,8 @@ class DiscoveryOptions:
     cloud: CloudAuth = field(default_factory=DefaultCloudAuth)
     wanted: Mapping[str, Sequence[str]] = field(default_factory=dict)
     arm_endpoint: str = "https://management.azure.com"
+    max_body: int = MAX_BODY_BYTES
+    max_pages: int = MAX_PAGES
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
@@ -155,7 +159,9 @@ def _run_adapter(
     except MissingCredential as exc:
         return DiscoveryFailure(provider.name, base_url, None, str(exc), exc.hint)
     headers = {**provider.headers, **adapter.request_headers(provider)}
-    fetcher = Fetcher(client, provider.name, access, headers, opts.policy, progress)
+    fetcher = Fetcher(
+        client, provider.name, access, headers, opts.policy, progress, opts.max_body, opts.max_pages
+    )
     ctx = AdapterContext(
         provider, fetcher, opts.cloud, opts.wanted.get(provider.name, ()), opts.arm_endpoint
     )

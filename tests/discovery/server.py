@@ -166,6 +166,10 @@ def _handler(server: FakeProvider) -> type[BaseHTTPRequestHandler]:
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
+            if "transfer-encoding" in reply.headers:
+                self.end_headers()
+                self.wfile.write(_chunked(body))
+                return
             self.send_header("content-length", str(len(body)))
             self.end_headers()
             if reply.truncate:
@@ -176,6 +180,11 @@ def _handler(server: FakeProvider) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
     return Handler
+
+
+def _chunked(body: bytes) -> bytes:
+    parts = [body[i : i + 4096] for i in range(0, len(body), 4096)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
 
 
 def _next_reply(route: Route) -> Reply | None:

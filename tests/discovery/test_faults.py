@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
+
+import httpx
+import pytest
 
 from compiler.discovery.base import DiscoveryFailure
 from compiler.discovery.run import discover_providers
@@ -107,7 +111,8 @@ def test_x_should_retry_false_is_obeyed(server, client, options):
 
 
 def test_response_slower_than_the_read_timeout(server, client, options, sleeps):
-    server.add("/v1/models", Reply(200, json.dumps(OK_LIST).encode(), delay=0.8))
+    client.timeout = httpx.Timeout(0.2, connect=1.0)
+    server.add("/v1/models", Reply(200, json.dumps(OK_LIST).encode(), delay=0.4))
     failure = _failure(_run(server, client, options))
     assert failure.status is None
     assert "timed out" in failure.message
@@ -139,11 +144,15 @@ def test_unexpected_shape_names_the_place(server, client, options):
     assert failure.message.startswith("unexpected response shape at id")
 
 
-def test_oversized_body_is_refused(server, client, options):
-    huge = {"data": [{"id": "x" * 1000} for _ in range(40_000)]}
-    server.add("/v1/models", json_reply(huge))
-    failure = _failure(_run(server, client, options))
-    assert "larger than" in failure.message
+@pytest.mark.parametrize("declared", [True, False])
+def test_oversized_body_is_refused(server, client, options, declared):
+    huge = json_reply({"data": [{"id": "x" * 1000} for _ in range(100)]})
+    if not declared:  # no content-length: the cap applies while streaming
+        huge.headers["transfer-encoding"] = "chunked"
+    server.add("/v1/models", huge)
+    small = dataclasses.replace(options, max_body=10_000)
+    failure = _failure(_run(server, client, small))
+    assert failure.message == "response body larger than 10000 bytes"
 
 
 def test_repeating_cursor_is_detected(server, client, options):
