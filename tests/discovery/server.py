@@ -107,6 +107,11 @@ class FakeProvider:
     def requests_to(self, path: str) -> list[Seen]:
         return [s for s in self.seen if s.path == path]
 
+    def rewritten(self, body: bytes) -> bytes:
+        for old, new in self.rewrite.items():
+            body = body.replace(old.encode(), new.encode())
+        return body
+
     def respond(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
         parts = urlsplit(target)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -160,26 +165,23 @@ def _handler(server: FakeProvider) -> type[BaseHTTPRequestHandler]:
         def _send(self, reply: Reply) -> None:
             if reply.delay:
                 time.sleep(reply.delay)
-            body = reply.body
-            for old, new in server.rewrite.items():
-                body = body.replace(old.encode(), new.encode())
+            body = server.rewritten(reply.body)
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
-            if "transfer-encoding" in reply.headers:
-                self.end_headers()
-                self.wfile.write(_chunked(body))
-                return
-            self.send_header("content-length", str(len(body)))
+            chunked = "transfer-encoding" in reply.headers
+            if not chunked:
+                self.send_header("content-length", str(len(body)))
             self.end_headers()
-            if reply.truncate:
-                self.wfile.write(body[: len(body) // 2])
-                self.wfile.flush()
-                self.close_connection = True
-                return
-            self.wfile.write(body)
+            # A truncated reply promises the whole length, sends half, and hangs up.
+            self.wfile.write(_chunked(body) if chunked else _cut(body, reply.truncate))
+            self.close_connection = self.close_connection or reply.truncate
 
     return Handler
+
+
+def _cut(body: bytes, truncate: bool) -> bytes:
+    return body[: len(body) // 2] if truncate else body
 
 
 def _chunked(body: bytes) -> bytes:
