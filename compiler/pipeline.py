@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from compiler import cache
-from compiler.errors import Diagnostic, Location, LockError, RenderError
+from compiler.bootstrap import plan_bootstrap
+from compiler.errors import (
+    CompilerError,
+    Diagnostic,
+    Location,
+    LockError,
+    RenderError,
+    ValidationFailed,
+    combine_errors,
+    has_errors,
+)
+from compiler.fsio import atomic_write_bytes
 from compiler.inventory import ResolvedEnvironment, load_environment
 from compiler.lock import (
     LockOptions,
@@ -17,12 +30,13 @@ from compiler.lock import (
     stale_lock_problems,
 )
 from compiler.merge import MergeKeys, schema_merge_keys
-from compiler.models.artifacts import OutputTree
+from compiler.models.artifacts import OutputTree, RenderedDocument
 from compiler.models.lock import Lockfile
-from compiler.project import Project
+from compiler.project import GITOPS_DIR, MANIFESTS_DIR, Project
 from compiler.render import render_documents
 from compiler.resources import plan_environment
 from compiler.schemas import SchemaRegistry
+from compiler.validate import ValidationContext, ValidationResult, check_documents
 from compiler.write import WriteReport, build_tree, check_tree, write_tree
 
 MODEL_API_KIND = ("kaos.tools/v1alpha1", "ModelAPI")
@@ -50,6 +64,23 @@ class RenderOutcome:
     documents: int = 0
 
 
+def lock_environments(
+    project: Project,
+    envs: Sequence[str],
+    options: LockOptions,
+    *,
+    check: bool = False,
+    dry_run: bool = False,
+) -> list[LockOutcome]:
+    """Resolve every environment's lock first; write them only if all of them resolved."""
+    registry = SchemaRegistry.load(project.schemas_dir)
+    resolved = _for_each(envs, lambda env: _resolve_lock(project, env, options, registry))
+    return [
+        _finish_lock(project, env, *parts, check=check, dry_run=dry_run)
+        for env, parts in zip(envs, resolved, strict=True)
+    ]
+
+
 def lock_environment(
     project: Project,
     env: str,
@@ -58,41 +89,132 @@ def lock_environment(
     check: bool = False,
     dry_run: bool = False,
 ) -> LockOutcome:
-    """Resolve the lock of `env`; write it unless checking or dry-running."""
-    registry = SchemaRegistry.load(project.schemas_dir)
+    """Resolve (and write, unless checking or dry-running) one environment's lock."""
+    return lock_environments(project, [env], options, check=check, dry_run=dry_run)[0]
+
+
+def _resolve_lock(
+    project: Project, env: str, options: LockOptions, registry: SchemaRegistry
+) -> tuple[LockResult, str | None, tuple[Diagnostic, ...]]:
     resolved = load_environment(project, env, pod_spec_keys(registry))
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
-    if check:
-        return LockOutcome(
-            env, result, stale=tuple(stale_lock_problems(project, resolved, result, current_text))
-        )
-    written = False
-    if not dry_run and result.text != current_text:
-        from compiler.fsio import atomic_write_bytes
+    stale = tuple(stale_lock_problems(project, resolved, result, current_text))
+    return result, current_text, stale
 
-        atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
-        written = True
-    return LockOutcome(env, result, written=written)
+
+def _finish_lock(
+    project: Project,
+    env: str,
+    result: LockResult,
+    current_text: str | None,
+    stale: tuple[Diagnostic, ...],
+    *,
+    check: bool,
+    dry_run: bool,
+) -> LockOutcome:
+    if check:
+        return LockOutcome(env, result, stale=stale)
+    if dry_run or result.text == current_text:
+        return LockOutcome(env, result)
+    atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
+    return LockOutcome(env, result, written=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """An environment rendered in memory (or known fresh from the cache), not yet written."""
+
+    env: str
+    key: str
+    trees: tuple[OutputTree, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    documents: int = 0
+    cached: bool = False
+
+
+def render_environments(
+    project: Project, envs: Sequence[str], *, check: bool = False
+) -> list[RenderOutcome]:
+    """Render and validate every environment in memory; write only if all of them passed."""
+    registry = SchemaRegistry.load(project.schemas_dir)
+    prepared = _for_each(envs, lambda env: _prepare(project, env, registry))
+    return [_finish_render(project, p, check=check) for p in prepared]
 
 
 def render_environment(project: Project, env: str, *, check: bool = False) -> RenderOutcome:
-    """Render `env` in memory, validate it, then write it (or compare it with the disk)."""
+    """Render, validate and write (or compare with the disk) one environment."""
+    return render_environments(project, [env], check=check)[0]
+
+
+def _prepare(project: Project, env: str, registry: SchemaRegistry) -> _Prepared:
     key = cache.inputs_key(project, env)
     if cache.is_fresh(project, env, key):
-        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
-    registry = SchemaRegistry.load(project.schemas_dir)
+        return _Prepared(env, key, cached=True)
     resolved = load_environment(project, env, pod_spec_keys(registry))
-    lockfile = _current_lock(project, resolved)
-    tree, documents = render_tree(project, resolved, lockfile, registry)
+    rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
+    return _Prepared(env, key, rendered.trees, rendered.warnings, len(rendered.documents))
+
+
+def _finish_render(project: Project, prepared: _Prepared, *, check: bool) -> RenderOutcome:
+    env, trees = prepared.env, prepared.trees
+    if prepared.cached:
+        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
+    warnings, documents = prepared.warnings, prepared.documents
     if check:
-        drift = tuple(check_tree(project, tree))
+        drift = tuple(d for tree in trees for d in check_tree(project, tree))
         if not drift:
-            cache.remember(project, env, key, tree)
-        return RenderOutcome(env, drift=drift, documents=documents)
-    report = write_tree(project, tree)
-    cache.remember(project, env, key, tree)
-    return RenderOutcome(env, report=report, documents=documents)
+            cache.remember(project, env, prepared.key, trees)
+        return RenderOutcome(env, drift=drift, warnings=warnings, documents=documents)
+    reports = [write_tree(project, tree) for tree in trees]
+    cache.remember(project, env, prepared.key, trees)
+    report = _merge_reports(reports, trees)
+    return RenderOutcome(env, report=report, warnings=warnings, documents=documents)
+
+
+_T = TypeVar("_T")
+
+
+def _for_each(envs: Sequence[str], step: Callable[[str], _T]) -> list[_T]:
+    """Run `step` for every environment; collect every failure and raise them together."""
+    results: list[_T] = []
+    failures: list[CompilerError] = []
+    for env in envs:
+        try:
+            results.append(step(env))
+        except CompilerError as exc:
+            failures.append(exc)
+    if failures:
+        raise combine_errors(failures)
+    return results
+
+
+def _merge_reports(reports: list[WriteReport], trees: tuple[OutputTree, ...]) -> WriteReport:
+    """One report for all folders; paths outside `manifests/` are prefixed by their folder."""
+
+    def prefixed(tree: OutputTree, paths: tuple[str, ...]) -> tuple[str, ...]:
+        return (
+            paths if tree.folder == MANIFESTS_DIR else tuple(f"../{tree.folder}/{p}" for p in paths)
+        )
+
+    return WriteReport(
+        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.written)),
+        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.removed)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEnvironment:
+    """An environment rendered and validated in memory: one tree per output folder."""
+
+    trees: tuple[OutputTree, ...]
+    documents: tuple[RenderedDocument, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def tree(self) -> OutputTree:
+        """The manifests tree."""
+        return self.trees[0]
 
 
 def render_tree(
@@ -100,12 +222,42 @@ def render_tree(
     resolved: ResolvedEnvironment,
     lockfile: Lockfile,
     registry: SchemaRegistry,
-) -> tuple[OutputTree, int]:
-    """The complete output tree of an environment, validated, in memory."""
-    display = project.relative(project.manifests_dir(resolved.name))
-    planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
-    documents = render_documents(planned, project.templates_dir, display)
-    return build_tree(resolved.name, documents), len(documents)
+) -> RenderedEnvironment:
+    """Every output tree of an environment, validated, in memory."""
+    folders = _render(project, resolved, lockfile, registry)
+    diagnostics = [
+        d
+        for folder, documents in folders
+        for d in check_documents(
+            documents, registry=registry, context=validation_context(project, resolved, folder)
+        ).diagnostics
+    ]
+    if has_errors(diagnostics):
+        raise ValidationFailed(diagnostics)
+    trees = tuple(build_tree(resolved.name, documents, folder) for folder, documents in folders)
+    return RenderedEnvironment(trees, tuple(folders[0][1]), tuple(diagnostics))
+
+
+def _render(
+    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
+) -> list[tuple[str, list[RenderedDocument]]]:
+    """Rendered documents per output folder: manifests first, then gitops."""
+    manifests = project.relative(project.manifests_dir(resolved.name))
+    planned = {
+        MANIFESTS_DIR: plan_environment(resolved, lockfile, pod_spec_keys(registry)),
+        GITOPS_DIR: plan_bootstrap(resolved, manifests),
+    }
+    return [
+        (
+            folder,
+            render_documents(
+                plans,
+                project.templates_dir,
+                project.relative(project.output_dir(resolved.name, folder)),
+            ),
+        )
+        for folder, plans in planned.items()
+    ]
 
 
 def _current_lock(project: Project, resolved: ResolvedEnvironment) -> Lockfile:
@@ -156,3 +308,39 @@ def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
         )
     lookup = schema_merge_keys(schema)
     return lambda path: lookup(("spec", "podSpec", *path))
+
+
+def validate_environment(project: Project, env: str, registry: SchemaRegistry) -> ValidationResult:
+    """Render `env` in memory and validate it; write nothing."""
+    resolved = load_environment(project, env, pod_spec_keys(registry))
+    folders = _render(project, resolved, _current_lock(project, resolved), registry)
+    results = [
+        check_documents(
+            documents, registry=registry, context=validation_context(project, resolved, folder)
+        )
+        for folder, documents in folders
+    ]
+    return ValidationResult.combine(results)
+
+
+def validation_context(
+    project: Project, resolved: ResolvedEnvironment, folder: str = MANIFESTS_DIR
+) -> ValidationContext:
+    """What the validator must know about an environment: declared credentials, policies."""
+    secrets: set[tuple[str, str]] = set()
+    remote: set[str] = set()
+    for provider in resolved.providers:
+        creds = provider.credentials
+        if creds is not None and creds.secret_ref is not None:
+            secrets.add((creds.secret_ref.name, creds.secret_ref.key))
+            remote.add(creds.remote_ref.key if creds.remote_ref else creds.secret_ref.name)
+        if provider.tls.ca_secret_ref is not None:
+            secrets.add((provider.tls.ca_secret_ref.name, provider.tls.ca_secret_ref.key))
+            remote.add(provider.tls.ca_secret_ref.name)
+    external = resolved.environment.secrets.backend == "external-secrets"
+    return ValidationContext(
+        manifests_display_dir=project.relative(project.output_dir(resolved.name, folder)),
+        declared_secrets=frozenset(secrets),
+        declared_remote_refs=frozenset(remote) if external else None,
+        policies=resolved.environment.policies,
+    )
