@@ -60,7 +60,8 @@ VERSIONS_PER_FAMILY = 3
 
 def _provider(index: int) -> dict[str, Any]:
     kind = PROVIDER_TYPES[index % len(PROVIDER_TYPES)]
-    name = f"{kind}-{index:03d}"
+    # No '-': agentops derives <NAME>_API_KEY env var names from provider names.
+    name = f"{kind.replace('-', '')}{index:03d}"
     item: dict[str, Any] = {"name": name, "type": kind}
     if kind == "bedrock":
         item["credentials"] = {"workloadIdentity": True}
@@ -68,7 +69,7 @@ def _provider(index: int) -> dict[str, Any]:
         return item
     item["credentials"] = {
         "secretRef": {"name": f"llm-{name}", "key": "api-key"},
-        "env": f"{name.upper().replace('-', '_')}_API_KEY",
+        "env": f"{name.upper()}_API_KEY",
     }
     if kind == "azure-openai":
         item["endpoint"] = f"https://{name}.openai.azure.com"
@@ -86,7 +87,7 @@ def _provider(index: int) -> dict[str, Any]:
 
 
 def _family(provider: str, family: int) -> str:
-    return f"{provider.split('-')[0]}-fam{family}"
+    return f"{provider.rstrip('0123456789')}-fam{family}"
 
 
 def _snapshot(provider: str) -> dict[str, Any]:
@@ -123,8 +124,10 @@ def _model(index: int, provider: str, siblings: int) -> dict[str, Any]:
     return item
 
 
-def _model_api(model: str, index: int) -> dict[str, Any]:
-    item: dict[str, Any] = {"name": f"api-{model}", "mode": "Proxy", "models": [model]}
+def _model_api(model: dict[str, Any], index: int) -> dict[str, Any]:
+    # A model's fallbacks must be served by the same proxy.
+    served = [model["name"], *model.get("fallbacks", ())]
+    item: dict[str, Any] = {"name": f"api-{model['name']}", "mode": "Proxy", "models": served}
     if index % 3 == 0:
         item["resources"] = {"requests": {"cpu": "250m", "memory": "512Mi"}}
     if index % 10 == 0:
@@ -181,7 +184,7 @@ def generate_repo(root: Path, models: int, providers: int) -> None:
     for p, name in enumerate(names):
         count = models // providers + (1 if p < models % providers else 0)
         model_items.extend(_model(i, name, count) for i in range(count))
-    api_items = [_model_api(m["name"], i) for i, m in enumerate(model_items)]
+    api_items = [_model_api(m, i) for i, m in enumerate(model_items)]
     _write_yaml(root / "inventory" / "providers.yaml", {"providers": provider_items})
     _write_yaml(root / "inventory" / "models.yaml", {"models": model_items})
     _write_yaml(root / "inventory" / "model-apis.yaml", {"modelApis": api_items})
