@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -104,13 +104,45 @@ class ResolvedEnvironment:
         return self.environment_source.locate(path)
 
 
+@dataclass(frozen=True, slots=True)
+class InventoryFiles:
+    """The inventory files read once: raw items, their problems, whether all were readable.
+
+    Every environment starts from the same files; composing them with source positions
+    is the slowest part of loading, so commands over several environments read them once.
+    """
+
+    items: Mapping[str, Mapping[str, _RawItem]]
+    problems: tuple[Diagnostic, ...]
+    readable: bool
+
+    def fresh_items(self) -> dict[str, dict[str, _RawItem]]:
+        """Copies of the raw items that one environment's overrides may replace."""
+        return {
+            kind: {key: replace(raw) for key, raw in table.items()}
+            for kind, table in self.items.items()
+        }
+
+
+def read_inventory(project: Project) -> InventoryFiles:
+    """Read and check every inventory file (not yet merged with any environment)."""
+    problems: list[Diagnostic] = []
+    items, readable = _load_inventory(project, problems)
+    return InventoryFiles(items, tuple(problems), readable)
+
+
 def load_environment(
-    project: Project, env: str, pod_spec_keys: MergeKeys | None = None
+    project: Project,
+    env: str,
+    pod_spec_keys: MergeKeys | None = None,
+    *,
+    inventory: InventoryFiles | None = None,
 ) -> ResolvedEnvironment:
     """Load, merge and check one environment; raise InventoryError with every problem.
 
     `pod_spec_keys` are the list-map keys of the ModelAPI podSpec schema; overrides of a
     model API's podSpec are strategic-merged with them (plain override rule if None).
+    `inventory` is what `read_inventory` returned, when several environments share it.
     """
     env_file = project.environment_file(env)
     if not env_file.is_file():
@@ -124,10 +156,11 @@ def load_environment(
                 )
             ]
         )
-    problems: list[Diagnostic] = []
-    items, readable = _load_inventory(project, problems)
+    base = inventory if inventory is not None else read_inventory(project)
+    problems = list(base.problems)
+    items = base.fresh_items()
     loaded_env = _load_file(project, env_file, problems)
-    if loaded_env is None or not readable:
+    if loaded_env is None or not base.readable:
         # Unreadable files hide their items; checking references now would only cascade.
         raise InventoryError(problems)
     environment = _validate(

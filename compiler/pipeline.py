@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -19,7 +20,12 @@ from compiler.errors import (
     has_errors,
 )
 from compiler.fsio import atomic_write_bytes
-from compiler.inventory import ResolvedEnvironment, load_environment
+from compiler.inventory import (
+    InventoryFiles,
+    ResolvedEnvironment,
+    load_environment,
+    read_inventory,
+)
 from compiler.lock import (
     LockOptions,
     LockResult,
@@ -74,7 +80,10 @@ def lock_environments(
 ) -> list[LockOutcome]:
     """Resolve every environment's lock first; write them only if all of them resolved."""
     registry = SchemaRegistry.load(project.schemas_dir)
-    resolved = _for_each(envs, lambda env: _resolve_lock(project, env, options, registry))
+    inventory = read_inventory(project)
+    resolved = _for_each(
+        envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
+    )
     return [
         _finish_lock(project, env, *parts, check=check, dry_run=dry_run)
         for env, parts in zip(envs, resolved, strict=True)
@@ -94,9 +103,13 @@ def lock_environment(
 
 
 def _resolve_lock(
-    project: Project, env: str, options: LockOptions, registry: SchemaRegistry
+    project: Project,
+    env: str,
+    options: LockOptions,
+    registry: SchemaRegistry,
+    inventory: InventoryFiles,
 ) -> tuple[LockResult, str | None, tuple[Diagnostic, ...]]:
-    resolved = load_environment(project, env, pod_spec_keys(registry))
+    resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory)
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
     stale = tuple(stale_lock_problems(project, resolved, result, current_text))
@@ -138,7 +151,9 @@ def render_environments(
 ) -> list[RenderOutcome]:
     """Render and validate every environment in memory; write only if all of them passed."""
     registry = SchemaRegistry.load(project.schemas_dir)
-    prepared = _for_each(envs, lambda env: _prepare(project, env, registry))
+    # Read on first need only: a no-op render (every environment fresh) reads none of it.
+    inventory = functools.cache(lambda: read_inventory(project))
+    prepared = _for_each(envs, lambda env: _prepare(project, env, registry, inventory))
     return [_finish_render(project, p, check=check) for p in prepared]
 
 
@@ -147,11 +162,13 @@ def render_environment(project: Project, env: str, *, check: bool = False) -> Re
     return render_environments(project, [env], check=check)[0]
 
 
-def _prepare(project: Project, env: str, registry: SchemaRegistry) -> _Prepared:
+def _prepare(
+    project: Project, env: str, registry: SchemaRegistry, inventory: Callable[[], InventoryFiles]
+) -> _Prepared:
     key = cache.inputs_key(project, env)
     if cache.is_fresh(project, env, key):
         return _Prepared(env, key, cached=True)
-    resolved = load_environment(project, env, pod_spec_keys(registry))
+    resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory())
     rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
     return _Prepared(env, key, rendered.trees, rendered.warnings, len(rendered.documents))
 
