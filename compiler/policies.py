@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -20,8 +20,10 @@ def check_environment(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
         yield from _provider_policies(env, provider)
     for model in env.models:
         yield from _check_model(env, model)
+    # Built once: rebuilding it per model API is quadratic at thousands of models.
+    models = {m.name: m for m in env.models}
     for api in env.model_apis:
-        yield from _check_model_api(env, api, locator(env, "modelApis", api.name))
+        yield from _check_model_api(env, api, locator(env, "modelApis", api.name), models)
     yield from _check_settings(env)
     yield from _check_routes_unique(env)
 
@@ -91,7 +93,9 @@ def _check_model(env: ResolvedEnvironment, m: Model) -> Iterator[Diagnostic]:
         )
 
 
-def _check_model_api(env: ResolvedEnvironment, api: ModelApi, at: At) -> Iterator[Diagnostic]:
+def _check_model_api(
+    env: ResolvedEnvironment, api: ModelApi, at: At, models: Mapping[str, Model]
+) -> Iterator[Diagnostic]:
     for path, name in served_references(api):
         if _not_enabled(env, "models", name):
             yield error(
@@ -101,7 +105,7 @@ def _check_model_api(env: ResolvedEnvironment, api: ModelApi, at: At) -> Iterato
                 f"{env.name!r} does not enable",
                 hint="add it to enable.models",
             )
-    yield from _fallbacks_served(env, api, at)
+    yield from _fallbacks_served(api, at, models)
     yield from _model_api_policies(env, api, at)
     if api.route.enabled and env.environment.gateway is None:
         yield error(
@@ -112,9 +116,8 @@ def _check_model_api(env: ResolvedEnvironment, api: ModelApi, at: At) -> Iterato
         )
 
 
-def _fallbacks_served(env: ResolvedEnvironment, api: ModelApi, at: At) -> Iterator[Diagnostic]:
+def _fallbacks_served(api: ModelApi, at: At, models: Mapping[str, Model]) -> Iterator[Diagnostic]:
     """LiteLLM falls back within one proxy, so a fallback must be served by the same API."""
-    models = {m.name: m for m in env.models}
     for index, name in enumerate(api.models):
         model = models.get(name)
         for fallback in model.fallbacks if model else ():
