@@ -83,6 +83,9 @@ class CelEngine:
     _has_rules: dict[int, bool] = field(default_factory=dict)
     _has_defaults: dict[int, bool] = field(default_factory=dict)
     _has_lists: dict[int, bool] = field(default_factory=dict)
+    _runnable: dict[int, tuple[tuple[tuple[Mapping[str, Any], str], ...], int]] = field(
+        default_factory=dict
+    )
     transition_rules_skipped: int = 0
 
     def has_rules(self, root: Schema) -> bool:
@@ -135,15 +138,29 @@ class CelEngine:
     def _run_rules(
         self, rules: list[Any], value: Any, path: JsonPath, out: list[CelFinding]
     ) -> None:
+        runnable, transition = self._split_rules(rules)
+        self.transition_rules_skipped += transition
+        if not runnable:
+            return
         context = cel.Context(variables={"self": value}, functions=dict(KUBERNETES_FUNCTIONS))
-        for rule in rules:
-            text = str(rule.get("rule", ""))
-            if _OLD_SELF.search(text):
-                self.transition_rules_skipped += 1
-                continue
+        for rule, text in runnable:
             finding = self._evaluate(rule, text, context, path)
             if finding is not None:
                 out.append(finding)
+
+    def _split_rules(
+        self, rules: list[Any]
+    ) -> tuple[tuple[tuple[Mapping[str, Any], str], ...], int]:
+        """The rules to run (with their text) and how many are transition rules.
+
+        Memoized per schema rule list: the same lists are met for every document.
+        """
+        key = id(rules)
+        if key not in self._runnable:
+            texts = [(rule, str(rule.get("rule", ""))) for rule in rules]
+            runnable = tuple((r, t) for r, t in texts if not _OLD_SELF.search(t))
+            self._runnable[key] = (runnable, len(texts) - len(runnable))
+        return self._runnable[key]
 
     def _evaluate(
         self, rule: Mapping[str, Any], text: str, context: Any, path: JsonPath

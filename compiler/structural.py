@@ -12,6 +12,8 @@ _EMPTY: Schema = {}
 
 def deref(root: Schema, node: Any) -> Schema:
     """Follow local `#/$defs/Name` references; anything else resolves to an empty schema."""
+    if type(node) is dict and "$ref" not in node:  # the common case, on a hot path
+        return node
     seen = 0
     while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 32:
         name = str(node["$ref"]).removeprefix("#/$defs/")
@@ -25,10 +27,11 @@ def deref(root: Schema, node: Any) -> Schema:
 def property_schema(root: Schema, node: Schema, key: str) -> Schema | None:
     """The schema of `key` inside an object node: a declared property or the map's values."""
     props = node.get("properties")
-    if isinstance(props, Mapping) and key in props:
+    # `dict | Mapping`: the exact dict test answers first; the ABC test is slow.
+    if props is not None and isinstance(props, dict | Mapping) and key in props:
         return deref(root, props[key])
     extra = node.get("additionalProperties")
-    return deref(root, extra) if isinstance(extra, Mapping) else None
+    return deref(root, extra) if extra is not None and isinstance(extra, dict | Mapping) else None
 
 
 def item_schema(root: Schema, node: Schema) -> Schema | None:
