@@ -78,6 +78,33 @@ def ensure_litellm_venv(venv: Path = VENV_DIR) -> Path:
     return venv
 
 
+_RESOLVE = """
+import json, sys
+import litellm
+out = {}
+for model in json.load(sys.stdin):
+    try:
+        out[model] = litellm.get_llm_provider(model)[1]
+    except Exception as exc:  # report, do not stop: the test lists every failure
+        out[model] = "ERROR: " + str(exc)[:200]
+print(json.dumps(out))
+"""
+
+
+def resolve_providers(venv: Path, models: list[str]) -> dict[str, str]:
+    """LiteLLM's provider for each `litellm_params.model` (how it routes the call)."""
+    result = subprocess.run(
+        [str(_venv_python(venv)), "-c", _RESOLVE],
+        input=json.dumps(sorted(set(models))),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"LITELLM_LOCAL_MODEL_COST_MAP": "True", "PATH": os.environ.get("PATH", "")},
+        check=True,
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -100,8 +127,8 @@ class ProxyRun:
     model_ids: tuple[str, ...] = ()
     unauthenticated_status: int = 0
     exit_code: int | None = None
-    deployments: tuple[tuple[str, str, str], ...] = ()
-    """(model_name, litellm_params.model, litellm_provider) as /model/info reports them."""
+    deployments: tuple[tuple[str, str], ...] = ()
+    """(model_name, litellm_params.model) as /model/info reports them."""
 
     def config_errors(self) -> list[str]:
         """Startup log lines that say the config was not accepted."""
@@ -226,11 +253,7 @@ class ProxyPool:
         status, body = _get(f"{base}/model/info", MASTER_KEY)
         assert status == 200, f"{label}: GET /model/info -> {status}: {body[:500]!r}"
         deployments = tuple(
-            (
-                str(item["model_name"]),
-                str(item["litellm_params"]["model"]),
-                str(item["model_info"].get("litellm_provider") or ""),
-            )
+            (str(item["model_name"]), str(item["litellm_params"]["model"]))
             for item in json.loads(body)["data"]
         )
         unauthenticated, _ = _get(f"{base}/v1/models", None)

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import example_environments, manifest_documents
+from tests.helpers import copy_example, example_environments, manifest_documents, run_cli
 from tests.integration.litellm_proxy import (
     LITELLM_VERSION,
     ProxyPool,
     ProxyRun,
     ensure_litellm_venv,
     installed_version,
+    resolve_providers,
     stray_pth_files,
 )
 
@@ -45,6 +46,47 @@ router_settings:
     chat: other
 """
 NEGATIVE_LABEL = "negative-control/rejected-fallbacks"
+COVERAGE_LABEL = "coverage/dev"
+
+# Generator features the example environments do not reach, switched on in a copy of the
+# example: a CA bundle (ssl_verify path), insecureSkipVerify (ssl_verify: false), a
+# sub-second timeout, the ollama_chat/ prefix, OpenRouter headers and fallbacks, all in
+# one extra Proxy model API of dev.
+COVERAGE_EDITS = {
+    "inventory/providers.yaml": [
+        (
+            "    endpoint: http://ollama.llm-system.svc.cluster.local:11434\n",
+            "    endpoint: http://ollama.llm-system.svc.cluster.local:11434\n"
+            "    tls:\n      caSecretRef: {name: corp-ca, key: ca.crt}\n    timeout: 1500ms\n",
+        ),
+        (
+            "      flavor: vllm\n",
+            "      flavor: vllm\n    tls:\n      insecureSkipVerify: true\n",
+        ),
+    ],
+    "inventory/model-apis.yaml": [
+        (
+            "modelApis:\n",
+            "modelApis:\n  - name: coverage\n    mode: Proxy\n    models: [llama-internal, "
+            "llama-hosted, router-auto, chat-default, chat-claude]\n\n",
+        )
+    ],
+    "environments/dev/environment.yaml": [
+        (
+            "modelApis: [chat, reasoning, embeddings, llama]",
+            "modelApis: [chat, reasoning, embeddings, llama, coverage]",
+        )
+    ],
+}
+COVERAGE_FEATURES = (
+    "ssl_verify: false",
+    "ssl_verify: /etc/modelplane/tls/ollama-local/ca.crt",
+    "timeout: 1.5",
+    "ollama_chat/",
+    "hosted_vllm/",
+    "extra_headers:",
+    "fallbacks:",
+)
 
 
 def _proxy_model_apis() -> dict[str, tuple[str, list[str]]]:
@@ -71,9 +113,34 @@ def litellm_venv() -> Path:
 
 
 @pytest.fixture(scope="module")
-def proxy_runs(litellm_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+def coverage_api(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str]]:
+    """(configYaml, models) of the extra model API rendered in a modified copy."""
+    root = copy_example(tmp_path_factory.mktemp("coverage") / "repo")
+    for rel, edits in COVERAGE_EDITS.items():
+        text = (root / rel).read_text(encoding="utf-8")
+        for old, new in edits:
+            assert text.count(old) == 1, f"{rel}: {old!r}"
+            text = text.replace(old, new)
+        (root / rel).write_text(text, encoding="utf-8")
+    for command in (["lock", "--env", "dev"], ["render", "--env", "dev"]):
+        result = run_cli(*command, cwd=root)
+        assert result.returncode == 0, result.stderr
+    manifest = root / "environments" / "dev" / "manifests" / "modelapis" / "coverage.yaml"
+    proxy = yaml.safe_load(manifest.read_text(encoding="utf-8"))["spec"]["proxyConfig"]
+    return proxy["configYaml"]["fromString"], list(proxy["models"])
+
+
+@pytest.fixture(scope="module")
+def all_apis(coverage_api: tuple[str, list[str]]) -> dict[str, tuple[str, list[str]]]:
+    return {**PROXY_APIS, COVERAGE_LABEL: coverage_api}
+
+
+@pytest.fixture(scope="module")
+def proxy_runs(
+    litellm_venv: Path, all_apis: dict, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict]:
     pool = ProxyPool(litellm_venv, tmp_path_factory.mktemp("litellm"))
-    jobs = {label: config for label, (config, _) in PROXY_APIS.items()}
+    jobs = {label: config for label, (config, _) in all_apis.items()}
     jobs[NEGATIVE_LABEL] = REJECTED_CONFIG
     try:
         with ThreadPoolExecutor(max_workers=PARALLEL) as executor:
@@ -92,10 +159,12 @@ def test_the_litellm_venv_is_the_pinned_clean_release(litellm_venv: Path) -> Non
     assert stray_pth_files(litellm_venv) == []
 
 
-@pytest.mark.parametrize("label", sorted(PROXY_APIS))
-def test_proxy_serves_exactly_the_logical_models(proxy_runs: dict, label: str) -> None:
+@pytest.mark.parametrize("label", [*sorted(PROXY_APIS), COVERAGE_LABEL])
+def test_proxy_serves_exactly_the_logical_models(
+    proxy_runs: dict, all_apis: dict, label: str
+) -> None:
     run: ProxyRun = proxy_runs[label]
-    config_text, models = PROXY_APIS[label]
+    config_text, models = all_apis[label]
 
     assert run.started, f"{label}: proxy did not start (exit {run.exit_code}):\n{run.startup_log}"
     assert sorted(run.model_ids) == sorted(set(run.model_ids)), "duplicate ids"
@@ -105,19 +174,37 @@ def test_proxy_serves_exactly_the_logical_models(proxy_runs: dict, label: str) -
     assert run.unauthenticated_status == 401, "the master key did not take effect"
 
 
-@pytest.mark.parametrize("label", sorted(PROXY_APIS))
-def test_proxy_deploys_each_model_with_a_known_provider(proxy_runs: dict, label: str) -> None:
-    """LiteLLM parsed each entry's `<prefix>/<pinned id>` and recognised the prefix."""
+@pytest.mark.parametrize("label", [*sorted(PROXY_APIS), COVERAGE_LABEL])
+def test_proxy_deploys_each_model_as_configured(
+    proxy_runs: dict, all_apis: dict, label: str
+) -> None:
     run: ProxyRun = proxy_runs[label]
-    entries = yaml.safe_load(PROXY_APIS[label][0])["model_list"]
+    entries = yaml.safe_load(all_apis[label][0])["model_list"]
     expected = sorted((e["model_name"], e["litellm_params"]["model"]) for e in entries)
 
     assert run.started
-    assert sorted((name, model) for name, model, _ in run.deployments) == expected
-    assert [name for name, _, provider in run.deployments if not provider] == []
+    assert sorted(run.deployments) == expected
 
 
-@pytest.mark.parametrize("label", sorted(PROXY_APIS))
+def test_litellm_routes_every_model_to_the_intended_provider(
+    litellm_venv: Path, all_apis: dict
+) -> None:
+    """The prefix we generate (`hosted_vllm/`, `ollama_chat/`, ...) is the provider LiteLLM uses."""
+    models = [
+        entry["litellm_params"]["model"]
+        for config_text, _ in all_apis.values()
+        for entry in yaml.safe_load(config_text)["model_list"]
+    ]
+    resolved = resolve_providers(litellm_venv, models)
+    assert {m: resolved[m] for m in models} == {m: m.split("/", 1)[0] for m in models}
+
+
+def test_the_coverage_api_reaches_the_generator_features(coverage_api: tuple) -> None:
+    config_text, _ = coverage_api
+    assert [f for f in COVERAGE_FEATURES if f not in config_text] == []
+
+
+@pytest.mark.parametrize("label", [*sorted(PROXY_APIS), COVERAGE_LABEL])
 def test_proxy_logs_no_config_error(proxy_runs: dict, label: str) -> None:
     run: ProxyRun = proxy_runs[label]
     assert run.started
