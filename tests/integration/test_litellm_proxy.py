@@ -24,6 +24,7 @@ from tests.integration.litellm_proxy import (
     ProxyRun,
     ensure_litellm_venv,
     installed_version,
+    referenced_env_names,
     resolve_providers,
     stray_pth_files,
 )
@@ -215,3 +216,28 @@ def test_the_harness_sees_a_rejected_config(proxy_runs: dict) -> None:
     run: ProxyRun = proxy_runs[NEGATIVE_LABEL]
     assert not run.started
     assert run.config_errors() != []
+
+
+def _injected_env_names(spec: dict) -> set[str]:
+    """Env vars the KAOS model-api container gets from `container.env` and `podSpec`."""
+    names = {e["name"] for e in spec.get("container", {}).get("env", [])}
+    for container in spec.get("podSpec", {}).get("containers", []):
+        if container.get("name") == "model-api":
+            names |= {e["name"] for e in container.get("env", [])}
+    return names
+
+
+@pytest.mark.parametrize("env", example_environments())
+def test_every_credential_the_config_reads_is_injected(env: str) -> None:
+    """An `os.environ/NAME` the pod does not set becomes a 500 on the first request."""
+    missing = []
+    for doc in manifest_documents(env):
+        spec = doc.document.get("spec", {})
+        if doc.document["kind"] != "ModelAPI" or spec.get("mode") != "Proxy":
+            continue
+        config_text = spec["proxyConfig"]["configYaml"]["fromString"]
+        injected = _injected_env_names(spec)
+        missing += [
+            f"{doc.file}: {n}" for n in referenced_env_names(config_text) if n not in injected
+        ]
+    assert missing == []
