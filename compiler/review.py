@@ -1,0 +1,205 @@
+"""Compose `diff`: the base side from git, the new side rendered in memory; never print."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from pydantic import ValidationError
+
+from compiler.diff import ResourceChange, diff_resources, load_resources
+from compiler.errors import CompilerError, Diagnostic, Location, LockError
+from compiler.gitio import GitTree, open_base
+from compiler.inventory import ResolvedEnvironment, load_environment
+from compiler.lock import lock_inputs_digest, read_lockfile, read_snapshots
+from compiler.lockdiff import LockSide, LockSummary, Usage, summarize_lock
+from compiler.models.lock import Lockfile
+from compiler.models.snapshot import Snapshot
+from compiler.pipeline import pod_spec_keys, render_tree
+from compiler.project import ENVIRONMENT_FILE, LOCK_FILE, MANIFESTS_DIR, SNAPSHOTS_DIR, Project
+from compiler.schemas import SchemaRegistry
+from compiler.yamlio import YamlLoadError, load_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Topology:
+    """Gateway → HTTPRoute → ModelAPI → models → providers of one environment."""
+
+    gateway: str = ""
+    routes: Mapping[str, str] = field(default_factory=dict)
+    model_apis: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    providers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EnvDiff:
+    """The resource changes of one environment, with notes for the reviewer."""
+
+    env: str
+    changes: tuple[ResourceChange, ...] = ()
+    notes: tuple[str, ...] = ()
+    topology: Topology = field(default_factory=Topology)
+    lock: LockSummary | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Everything `diff` found, against one base commit."""
+
+    base: str
+    envs: tuple[EnvDiff, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether any environment has a resource or lock change."""
+        return any(e.changes or (e.lock is not None and e.lock.changed) for e in self.envs)
+
+
+@dataclass(slots=True)
+class _Env:
+    """The work-tree side of one environment (absent when the folder is gone)."""
+
+    resolved: ResolvedEnvironment | None = None
+    registry: SchemaRegistry | None = None
+    lockfile: Lockfile | None = None
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def review(project: Project, envs: Sequence[str] | None, base: str | None, *, lock: bool) -> Review:
+    """Diff manifests (or, with `lock`, lockfiles) of `envs` (None: all) against `base`."""
+    tree = open_base(project.root, base)
+    prefix = _repo_prefix(project, tree)
+    names = list(envs) if envs is not None else _all_envs(project, tree, prefix)
+    diff = _lock_diff if lock else _manifest_diff
+    return Review(tree.commit, tuple(diff(project, tree, prefix, env) for env in names))
+
+
+def _repo_prefix(project: Project, tree: GitTree) -> str:
+    relative = project.root.resolve().relative_to(tree.root.resolve()).as_posix()
+    return "" if relative == "." else relative + "/"
+
+
+def _all_envs(project: Project, tree: GitTree, prefix: str) -> list[str]:
+    base = {
+        PurePosixPath(path).parent.name
+        for path in tree.list_files(f"{prefix}environments")
+        if PurePosixPath(path).name == ENVIRONMENT_FILE
+    }
+    return sorted(base | set(project.environment_names()))
+
+
+def _work_side(project: Project, env: str, *, render: bool) -> _Env:
+    side = _Env()
+    if not project.environment_file(env).is_file():
+        side.notes.append(f"environment {env!r} is removed in this change")
+        return side
+    side.registry = SchemaRegistry.load(project.schemas_dir)
+    side.resolved = load_environment(project, env, pod_spec_keys(side.registry))
+    side.lockfile, _ = read_lockfile(project, env)
+    side.snapshots = read_snapshots(project, side.resolved)
+    if side.lockfile is None and render:
+        raise LockError([_lock_missing(project, env)])
+    stale = side.lockfile is not None and side.lockfile.inputs_digest != lock_inputs_digest(
+        side.resolved, side.snapshots
+    )
+    if stale:
+        side.notes.append(
+            f"models.lock is stale against the inventory or snapshots; "
+            f"run `modelplane lock --env {env}`"
+        )
+    return side
+
+
+def _lock_missing(project: Project, env: str) -> Diagnostic:
+    at = Location(project.relative(project.lock_file(env)), 1, 1)
+    return Diagnostic(
+        at, "lock-missing", f"no models.lock for {env!r}", hint=f"run `modelplane lock --env {env}`"
+    )
+
+
+def _manifest_diff(project: Project, tree: GitTree, prefix: str, env: str) -> EnvDiff:
+    side = _work_side(project, env, render=True)
+    folder = f"{prefix}environments/{env}/{MANIFESTS_DIR}/"
+    paths = tree.list_files(folder)
+    base_files = {p[len(folder) :]: data for p, data in tree.read_many(paths).items()}
+    new_files: Mapping[str, bytes] = {}
+    if side.resolved is not None and side.lockfile is not None and side.registry is not None:
+        new_files = render_tree(project, side.resolved, side.lockfile, side.registry)[0].files
+    changes = diff_resources(load_resources(base_files), load_resources(new_files))
+    if not paths:
+        side.notes.append(f"environment {env!r} has no committed manifests at the base")
+    return EnvDiff(env, tuple(changes), tuple(side.notes), _topology(side))
+
+
+def _lock_diff(project: Project, tree: GitTree, prefix: str, env: str) -> EnvDiff:
+    side = _work_side(project, env, render=False)
+    old = _base_lock_side(project, tree, f"{prefix}environments/{env}/")
+    new = LockSide(side.lockfile, side.snapshots)
+    summary = summarize_lock(env, old, new, _usage(side))
+    return EnvDiff(env, notes=tuple(side.notes), topology=_topology(side), lock=summary)
+
+
+def _base_lock_side(project: Project, tree: GitTree, folder: str) -> LockSide:
+    lock_path = folder + LOCK_FILE
+    snapshot_paths = tree.list_files(folder + SNAPSHOTS_DIR + "/")
+    files = tree.read_many([lock_path, *snapshot_paths])
+    lockfile = _parse_lock(files[lock_path], lock_path) if lock_path in files else None
+    snapshots = {
+        snap.provider: snap
+        for path in snapshot_paths
+        if path.endswith(".json") and path in files
+        for snap in [_parse_snapshot(files[path], path)]
+    }
+    return LockSide(lockfile, snapshots)
+
+
+def _parse_lock(raw: bytes, path: str) -> Lockfile:
+    try:
+        return Lockfile.model_validate(load_yaml(raw.decode("utf-8"), path).data)
+    except (YamlLoadError, ValidationError, UnicodeDecodeError) as exc:
+        raise _base_unreadable(path, exc) from None
+
+
+def _parse_snapshot(raw: bytes, path: str) -> Snapshot:
+    try:
+        return Snapshot.model_validate(json.loads(raw))
+    except (ValueError, ValidationError) as exc:
+        raise _base_unreadable(path, exc) from None
+
+
+def _base_unreadable(path: str, exc: Exception) -> CompilerError:
+    message = f"cannot read {path} at the base commit: {type(exc).__name__}"
+    return LockError([Diagnostic(Location(path), "base-unreadable", message)])
+
+
+def _usage(side: _Env) -> Usage:
+    topology = _topology(side)
+    apis: dict[str, list[str]] = {}
+    routes: dict[str, list[str]] = {}
+    for api, models in topology.model_apis.items():
+        for model in models:
+            apis.setdefault(model, []).append(api)
+            if api in topology.routes:
+                routes.setdefault(model, []).append(topology.routes[api])
+    return Usage(
+        {m: tuple(sorted(a)) for m, a in apis.items()},
+        {m: tuple(sorted(r)) for m, r in routes.items()},
+    )
+
+
+def _topology(side: _Env) -> Topology:
+    env = side.resolved
+    if env is None:
+        return Topology()
+    gateway = env.environment.gateway
+    routes = {
+        api.name: api.name for api in env.model_apis if api.route.enabled and gateway is not None
+    }
+    apis = {
+        api.name: api.models + ((api.hosted.model,) if api.hosted else ()) for api in env.model_apis
+    }
+    providers = {m.name: m.provider for m in env.models}
+    return Topology(gateway.parent_ref.name if gateway else "", routes, apis, providers)
