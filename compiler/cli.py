@@ -133,9 +133,9 @@ def current_project() -> Project:
 
 
 def _register() -> None:
-    from compiler.commands import lock, render
+    from compiler.commands import diff, lock, render
 
-    for module in (lock, render):
+    for module in (diff, lock, render):
         cli.add_command(module.command)
 
 

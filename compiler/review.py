@@ -50,11 +50,14 @@ class Review:
 
     base: str
     envs: tuple[EnvDiff, ...]
+    lock_only: bool = False
 
     @property
     def changed(self) -> bool:
-        """Whether any environment has a resource or lock change."""
-        return any(e.changes or (e.lock is not None and e.lock.changed) for e in self.envs)
+        """Whether any environment has a resource change (or, for `--lock`, a lock change)."""
+        if self.lock_only:
+            return any(e.lock is not None and e.lock.changed for e in self.envs)
+        return any(e.changes for e in self.envs)
 
 
 @dataclass(slots=True)
@@ -69,12 +72,12 @@ class _Env:
 
 
 def review(project: Project, envs: Sequence[str] | None, base: str | None, *, lock: bool) -> Review:
-    """Diff manifests (or, with `lock`, lockfiles) of `envs` (None: all) against `base`."""
+    """Diff lockfiles and (unless `lock`) manifests of `envs` (None: all) against `base`."""
     tree = open_base(project.root, base)
     prefix = _repo_prefix(project, tree)
     names = list(envs) if envs is not None else _all_envs(project, tree, prefix)
-    diff = _lock_diff if lock else _manifest_diff
-    return Review(tree.commit, tuple(diff(project, tree, prefix, env) for env in names))
+    diffs = tuple(_env_diff(project, tree, prefix, env, lock) for env in names)
+    return Review(tree.commit, diffs, lock)
 
 
 def _repo_prefix(project: Project, tree: GitTree) -> str:
@@ -120,29 +123,29 @@ def _lock_missing(project: Project, env: str) -> Diagnostic:
     )
 
 
-def _manifest_diff(project: Project, tree: GitTree, prefix: str, env: str) -> EnvDiff:
-    side = _work_side(project, env, render=True)
-    folder = f"{prefix}environments/{env}/{MANIFESTS_DIR}/"
+def _env_diff(project: Project, tree: GitTree, prefix: str, env: str, lock: bool) -> EnvDiff:
+    side = _work_side(project, env, render=not lock)
+    folder = f"{prefix}environments/{env}/"
+    old = _base_lock_side(tree, folder)
+    summary = summarize_lock(env, old, LockSide(side.lockfile, side.snapshots), _usage(side))
+    changes = () if lock else _manifest_changes(project, tree, folder + MANIFESTS_DIR + "/", side)
+    return EnvDiff(env, changes, tuple(side.notes), _topology(side), summary)
+
+
+def _manifest_changes(
+    project: Project, tree: GitTree, folder: str, side: _Env
+) -> tuple[ResourceChange, ...]:
     paths = tree.list_files(folder)
     base_files = {p[len(folder) :]: data for p, data in tree.read_many(paths).items()}
     new_files: Mapping[str, bytes] = {}
     if side.resolved is not None and side.lockfile is not None and side.registry is not None:
         new_files = render_tree(project, side.resolved, side.lockfile, side.registry)[0].files
-    changes = diff_resources(load_resources(base_files), load_resources(new_files))
     if not paths:
-        side.notes.append(f"environment {env!r} has no committed manifests at the base")
-    return EnvDiff(env, tuple(changes), tuple(side.notes), _topology(side))
+        side.notes.append("no committed manifests at the base")
+    return tuple(diff_resources(load_resources(base_files), load_resources(new_files)))
 
 
-def _lock_diff(project: Project, tree: GitTree, prefix: str, env: str) -> EnvDiff:
-    side = _work_side(project, env, render=False)
-    old = _base_lock_side(project, tree, f"{prefix}environments/{env}/")
-    new = LockSide(side.lockfile, side.snapshots)
-    summary = summarize_lock(env, old, new, _usage(side))
-    return EnvDiff(env, notes=tuple(side.notes), topology=_topology(side), lock=summary)
-
-
-def _base_lock_side(project: Project, tree: GitTree, folder: str) -> LockSide:
+def _base_lock_side(tree: GitTree, folder: str) -> LockSide:
     lock_path = folder + LOCK_FILE
     snapshot_paths = tree.list_files(folder + SNAPSHOTS_DIR + "/")
     files = tree.read_many([lock_path, *snapshot_paths])
