@@ -39,6 +39,13 @@ DiffFormat = Literal["text", "markdown", "json"]
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write the markdown report as comment-<n>.md files under GitHub's size limit.",
 )
+@click.option(
+    "--comment-limit",
+    type=click.IntRange(min=2000),
+    default=65_536,
+    show_default=True,
+    help="Largest comment --split-dir writes, in characters (GitHub's limit by default).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something changes.")
 @click.pass_obj
 def command(
@@ -50,6 +57,7 @@ def command(
     fmt: DiffFormat,
     color: str,
     split_dir: Path | None,
+    comment_limit: int,
     exit_zero: bool,
 ) -> None:
     """Diff freshly rendered manifests (or locks) against a git base, per resource (offline)."""
@@ -61,7 +69,7 @@ def command(
         result = review(current_project(), list(dict.fromkeys(envs)) or None, base, lock=lock_only)
         click.echo(_render(result, fmt, _use_color(color)), nl=False)
         if split_dir is not None:
-            _write_parts(result, split_dir)
+            _write_parts(result, split_dir, comment_limit)
         sys.exit(ExitCode.FINDINGS if result.changed and not exit_zero else ExitCode.OK)
 
 
@@ -77,7 +85,7 @@ def _render(result: object, fmt: DiffFormat, color: bool) -> str:
     return diff_report.format_text(result, color=color)
 
 
-def _write_parts(result: object, folder: Path) -> None:
+def _write_parts(result: object, folder: Path, limit: int) -> None:
     from compiler.diff_markdown import split_markdown
     from compiler.review import Review
 
@@ -85,7 +93,7 @@ def _write_parts(result: object, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("comment-*.md"):
         stale.unlink()
-    for index, part in enumerate(split_markdown(result), 1):
+    for index, part in enumerate(split_markdown(result, limit), 1):
         (folder / f"comment-{index}.md").write_text(part, encoding="utf-8")
 
 
