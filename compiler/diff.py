@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from compiler.secrets import find_secret
-from compiler.structdiff import FieldChange, ItemKey, count_leaves, diff_values
+from compiler.structdiff import FieldChange, ItemKey, changed_leaves, count_leaves, diff_values
 from compiler.yamlio import ManifestParseError, parse_documents, parse_manifest_checked
 
 ResourceStatus = Literal["added", "removed", "changed", "renamed"]
@@ -182,7 +182,7 @@ def _similarity(old: Resource, new: Resource) -> float:
     """Share of leaves that survive, ignoring the name itself and strings that embed it."""
     left, right = _without_name(old), _without_name(new)
     size = max(count_leaves(left), count_leaves(right), 1)
-    return 1.0 - min(len(diff_values(left, right)), size) / size
+    return 1.0 - min(changed_leaves(diff_values(left, right)), size) / size
 
 
 def _without_name(resource: Resource) -> Any:

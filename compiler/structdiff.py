@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -22,6 +23,9 @@ _KINDS: dict[str, FieldKind] = {
 }
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 class ItemKey(str):
     """A mapping key that stands for a list item picked by its name (`models[chat]`)."""
 
@@ -40,7 +44,9 @@ class FieldChange:
 
 def diff_values(old: Any, new: Any) -> list[FieldChange]:
     """Every change from `old` to `new`, sorted by path; lists keep their order."""
-    tree = DeepDiff(old, new, view="tree", verbose_level=2)
+    # threshold_to_diff_deeper=0: always descend, never report a whole mapping as one
+    # change because few keys are shared (deepdiff >= 8 does that by default).
+    tree = DeepDiff(old, new, view="tree", verbose_level=2, threshold_to_diff_deeper=0)
     changes = [
         _change(report, level)
         for report, levels in tree.items()
@@ -60,6 +66,11 @@ def _change(report: str, level: Any) -> FieldChange:
 
 def _sort_key(path: tuple[PathPart, ...]) -> tuple[tuple[int, str, int], ...]:
     return tuple((1, "", p) if isinstance(p, int) else (0, p, 0) for p in path)
+
+
+def changed_leaves(changes: list[FieldChange]) -> int:
+    """How many leaves the changes touch (an added subtree counts every leaf in it)."""
+    return sum(max(count_leaves(c.old), count_leaves(c.new)) for c in changes)
 
 
 def count_leaves(data: Any) -> int:
@@ -84,6 +95,8 @@ def format_path(path: tuple[PathPart, ...]) -> str:
     for part in path:
         if isinstance(part, int | ItemKey):
             text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):
+            text += f'["{part}"]'
         else:
             text += f".{part}" if text else str(part)
     return text

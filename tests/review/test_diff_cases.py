@@ -69,6 +69,7 @@ def test_diff_case(name, tmp_path, monkeypatch, update_goldens):
         args = [a.replace("{split}", str(split)) for a in run["args"]]
         result = runner.invoke(cli, ["diff", *args], catch_exceptions=False)
         output = result.stdout.replace(base, "<base>").replace(base[:12], "<base>")
+        assert not [s for s in spec.get("never", []) if s in result.output]
         _check(case / "expected" / run_name, output, update_goldens)
         assert result.exit_code == run.get("exit", 1), result.output
         for part in sorted(split.glob("*.md")) if split.is_dir() else []:
