@@ -124,7 +124,7 @@ def _pin_tally(summary: LockSummary | None) -> str:
         if kinds.count(k)
     ]
     if kinds.count("facts"):
-        parts.append(f"{kinds.count('facts')} facts changed")
+        parts.append(f"{kinds.count('facts')} with new facts")
     if summary.lifecycle:
         parts.append(f"⚠ {len(summary.lifecycle)} deprecated/retiring")
     return ", ".join(parts)
@@ -158,7 +158,8 @@ def _lock_table(summary: LockSummary) -> str:
             f"| {c.provider} | `{c.model}` | {MARKS[c.kind]} {change}{facts} | {affects} |"
         )
     for w in summary.lifecycle:
-        lines.append(f"| {w.provider} | `{w.model}` | ⚠ {_inline(lifecycle_text(w))} | · |")
+        affects = _inline(affects_text(w.model_apis, w.routes)) or "·"
+        lines.append(f"| {w.provider} | `{w.model}` | ⚠ {_inline(lifecycle_text(w))} | {affects} |")
     return "\n".join(lines) + "\n"
 
 
@@ -200,6 +201,7 @@ def _mermaid(env: EnvDiff) -> str:
     if not apis:
         return ""
     top = env.topology
+    touched = _touched_nodes(env)
     lines = ["\n```mermaid", "flowchart LR", f'  gw["Gateway {top.gateway or "none"}"]']
     edges: list[str] = []
     for api in apis:
@@ -215,8 +217,20 @@ def _mermaid(env: EnvDiff) -> str:
             lines += [f'  {_node("provider", provider)}[("{provider}")]']
             edges += [f"  {api_id} --> {_node('model', model)}"]
             edges += [f"  {_node('model', model)} --> {_node('provider', provider)}"]
-    body = list(dict.fromkeys(lines + edges))
+    defined = {line.split("[")[0].split("(")[0].strip() for line in lines}
+    marks = [f"  class {node} changed" for node in sorted(touched & defined)]
+    style = "  classDef changed stroke:#d29922,stroke-width:3px"
+    body = list(dict.fromkeys(lines + edges)) + ([style, *marks] if marks else [])
     return "\n".join(body) + "\n```\n"
+
+
+def _touched_nodes(env: EnvDiff) -> set[str]:
+    kinds = {"ModelAPI": "api", "HTTPRoute": "route", "Provider": "provider"}
+    nodes = {_node(kinds[c.kind], c.name) for c in env.changes if c.kind in kinds}
+    if env.lock is not None:
+        nodes |= {_node("model", c.model) for c in env.lock.changes}
+        nodes |= {_node("model", w.model) for w in env.lock.lifecycle}
+    return nodes
 
 
 def _touched_apis(env: EnvDiff) -> list[str]:
@@ -225,6 +239,7 @@ def _touched_apis(env: EnvDiff) -> list[str]:
     names |= {c.old_name for c in env.changes if c.kind in ("ModelAPI", "HTTPRoute")}
     names |= {c.name.removeprefix("modelapi-") for c in env.changes}
     models = {c.model for c in env.lock.changes} if env.lock else set()
+    models |= {w.model for w in env.lock.lifecycle} if env.lock else set()
     providers = {c.name for c in env.changes if c.kind == "Provider"}
     return sorted(
         api

@@ -99,7 +99,9 @@ def _lock_lines(summary: LockSummary | None, style: Style) -> Iterator[str]:
         for change in (c for c in summary.changes if c.provider == provider):
             yield from _pin_lines(change, style)
         for warning in (w for w in summary.lifecycle if w.provider == provider):
-            yield "    " + style("!", "! " + lifecycle_text(warning))
+            used = affects_text(warning.model_apis, warning.routes) or "no model API"
+            yield "    " + style("!", f"! {warning.model}: {lifecycle_text(warning)}")
+            yield f"        still in use by {used}"
 
 
 def _pin_lines(change: PinChange, style: Style) -> Iterator[str]:
@@ -123,14 +125,13 @@ def pin_text(change: PinChange) -> str:
 
 
 def lifecycle_text(warning: Lifecycle) -> str:
-    """`chat-fast: gpt-4o-mini-… deprecated 2026-01-01, retires 2026-06-01; in use by …`."""
+    """`claude-…-20250929 deprecated 2026-10-01, retires 2027-01-15`."""
     states = []
     if warning.deprecated_at:
         states.append(f"deprecated {warning.deprecated_at}")
     if warning.retires_at:
         states.append(f"retires {warning.retires_at}")
-    used = affects_text(warning.model_apis, warning.routes) or "no model API"
-    return f"{warning.model}: {warning.pinned} {', '.join(states)}; in use by {used}"
+    return f"{warning.pinned} {', '.join(states)}"
 
 
 def affects_text(apis: tuple[str, ...], routes: tuple[str, ...]) -> str:
