@@ -133,9 +133,9 @@ def current_project() -> Project:
 
 
 def _register() -> None:
-    from compiler.commands import diff, lock, render
+    from compiler.commands import diff, lock, models, render
 
-    for module in (diff, lock, render):
+    for module in (diff, lock, models, render):
         cli.add_command(module.command)
 
 

@@ -1,4 +1,4 @@
-"""Compose `diff`: the base side from git, the new side rendered in memory; never print."""
+"""Compose `diff` (base from git, new side rendered in memory) and `models`; never print."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import PurePosixPath
 
 from pydantic import ValidationError
 
+from compiler.catalog import CatalogRow, catalog_rows
 from compiler.diff import ResourceChange, diff_resources, load_resources
-from compiler.errors import CompilerError, Diagnostic, Location, LockError
+from compiler.errors import CompilerError, Diagnostic, Location, LockError, UsageError
 from compiler.gitio import GitTree, open_base
 from compiler.inventory import ResolvedEnvironment, load_environment
 from compiler.lock import lock_inputs_digest, read_lockfile, read_snapshots
@@ -206,3 +207,16 @@ def _topology(side: _Env) -> Topology:
     }
     providers = {m.name: m.provider for m in env.models}
     return Topology(gateway.parent_ref.name if gateway else "", routes, apis, providers)
+
+
+def model_catalog(project: Project, env: str, provider: str | None) -> list[CatalogRow]:
+    """Discovered, pinned and used models of `env` (one provider when given), offline."""
+    if not project.environment_file(env).is_file():
+        message = f"no environment {env!r} ({project.relative(project.environment_file(env))})"
+        raise UsageError([Diagnostic(Location("<command line>"), "usage", message)])
+    side = _work_side(project, env, render=False)
+    assert side.resolved is not None
+    if provider is not None and provider not in {p.name for p in side.resolved.providers}:
+        message = f"provider {provider!r} is not enabled in {env!r}"
+        raise UsageError([Diagnostic(Location("<command line>"), "usage", message)])
+    return catalog_rows(side.resolved, side.lockfile, side.snapshots, provider)
