@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import jinja2
+
 from compiler.yamlio import emit_value
 
 
@@ -15,7 +17,12 @@ class Serialized(str):
 
 def to_yaml(value: Any, indent: int = 2) -> Serialized:
     """Render what follows `key:` in a template (children indented by `indent`)."""
-    return Serialized(emit_value(value, indent))
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    try:
+        return Serialized(emit_value(value, indent))
+    except TypeError as exc:
+        raise jinja2.TemplateRuntimeError(str(exc)) from None
 
 
 FILTERS = {"yaml": to_yaml}

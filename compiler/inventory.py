@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from compiler.checks import check_environment
-from compiler.digests import sha256_bytes
+from compiler.checks import check_items
 from compiler.errors import Diagnostic, InventoryError, Location, UsageError
 from compiler.merge import MergeKeys, merge_override, strategic_merge
 from compiler.models.inventory import (
@@ -20,7 +19,9 @@ from compiler.models.inventory import (
     ModelApi,
     Provider,
 )
+from compiler.policies import check_environment
 from compiler.project import Project
+from compiler.pydantic_errors import dotted_path, pydantic_diagnostics
 from compiler.secrets import find_secret
 from compiler.yamlio import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_yaml
 
@@ -61,6 +62,15 @@ class _RawItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Inventory:
+    """Every valid item of the inventory, after the environment's overrides."""
+
+    providers: tuple[Provider, ...] = ()
+    models: tuple[Model, ...] = ()
+    model_apis: tuple[ModelApi, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ResolvedEnvironment:
     """An environment with the base inventory, its overrides applied and validated."""
 
@@ -71,7 +81,8 @@ class ResolvedEnvironment:
     model_apis: tuple[ModelApi, ...]
     sources: Mapping[tuple[str, str], ItemSource]
     environment_source: SourceMap
-    input_files: Mapping[str, str] = field(default_factory=dict)
+    defined: Inventory = field(default_factory=Inventory)
+    names: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def provider(self, name: str) -> Provider:
         """The enabled provider called `name`."""
@@ -111,10 +122,10 @@ def load_environment(
             ]
         )
     problems: list[Diagnostic] = []
-    inputs: dict[str, str] = {}
-    items = _load_inventory(project, problems, inputs)
-    loaded_env = _load_file(project, env_file, problems, inputs)
-    if loaded_env is None:
+    items, readable = _load_inventory(project, problems)
+    loaded_env = _load_file(project, env_file, problems)
+    if loaded_env is None or not readable:
+        # Unreadable files hide their items; checking references now would only cascade.
         raise InventoryError(problems)
     environment = _validate(
         Environment, loaded_env.data, ItemSource(((loaded_env.source, ()),)), problems
@@ -123,19 +134,17 @@ def load_environment(
     if environment is None:
         raise InventoryError(problems)
     _apply_overrides(items, loaded_env, problems, pod_spec_keys)
-    resolved = _build(env, environment, items, loaded_env.source, problems, inputs)
+    resolved = _build(env, environment, items, loaded_env.source, problems)
+    problems.extend(check_items(resolved))
     problems.extend(check_environment(resolved))
     if problems:
         raise InventoryError(problems)
     return resolved
 
 
-def _load_file(
-    project: Project, path: Path, problems: list[Diagnostic], inputs: dict[str, str]
-) -> LoadedYaml | None:
+def _load_file(project: Project, path: Path, problems: list[Diagnostic]) -> LoadedYaml | None:
     display = project.relative(path)
     raw = path.read_bytes()
-    inputs[display] = sha256_bytes(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -159,26 +168,30 @@ def _load_file(
 
 
 def _load_inventory(
-    project: Project, problems: list[Diagnostic], inputs: dict[str, str]
-) -> dict[str, dict[str, _RawItem]]:
+    project: Project, problems: list[Diagnostic]
+) -> tuple[dict[str, dict[str, _RawItem]], bool]:
+    """Every raw item by kind and name, and whether every file could be read."""
     items: dict[str, dict[str, _RawItem]] = {kind: {} for kind in KINDS}
+    readable = True
     files = sorted(project.inventory_dir.glob("*.yaml")) + sorted(
         project.inventory_dir.glob("*.yml")
     )
     for path in sorted(files):
-        loaded = _load_file(project, path, problems, inputs)
+        loaded = _load_file(project, path, problems)
         if loaded is None:
+            readable = False
             continue
         problems.extend(_literal_credentials(loaded.data, loaded.source))
         file_source = ItemSource(((loaded.source, ()),))
         if _validate(InventoryFile, loaded.data, file_source, problems) is None:
+            readable = False
             continue
         for kind in KINDS:
             for index, data in enumerate(loaded.data.get(kind) or ()):
                 _add_item(
                     items[kind], kind, data, ItemSource(((loaded.source, (kind, index)),)), problems
                 )
-    return items
+    return items, readable
 
 
 def _add_item(
@@ -259,7 +272,6 @@ def _build(
     items: dict[str, dict[str, _RawItem]],
     env_source: SourceMap,
     problems: list[Diagnostic],
-    inputs: dict[str, str],
 ) -> ResolvedEnvironment:
     enabled = {
         "providers": environment.enable.providers,
@@ -267,17 +279,20 @@ def _build(
         "modelApis": environment.enable.model_apis,
     }
     built: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    everything: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     sources: dict[tuple[str, str], ItemSource] = {}
     for kind, model_type in KINDS.items():
         wanted = enabled[kind]
         _check_enabled(kind, wanted, items[kind], env_source, problems)
         for key, raw in sorted(items[kind].items()):
-            if wanted is not None and key not in wanted:
-                continue
+            # Every item is validated, enabled here or not: it is broken for all environments.
             value = _validate(model_type, raw.data, raw.source, problems)
-            if value is not None:
+            if value is None:
+                continue
+            everything[kind].append(value)
+            sources[(kind, raw.name)] = raw.source
+            if wanted is None or key in wanted:
                 built[kind].append(value)
-                sources[(kind, raw.name)] = raw.source
     return ResolvedEnvironment(
         name=env,
         environment=environment,
@@ -285,8 +300,16 @@ def _build(
         models=tuple(built["models"]),
         model_apis=tuple(built["modelApis"]),
         sources=sources,
+        names={
+            kind: frozenset(n for n in table if not n.startswith("\0"))
+            for kind, table in items.items()
+        },
+        defined=Inventory(
+            tuple(everything["providers"]),
+            tuple(everything["models"]),
+            tuple(everything["modelApis"]),
+        ),
         environment_source=env_source,
-        input_files=dict(sorted(inputs.items())),
     )
 
 
@@ -315,45 +338,10 @@ def _validate(
     try:
         return model_type.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_pydantic_diagnostics(exc, source))
+        problems.extend(
+            pydantic_diagnostics(exc, lambda loc, key: source.locate(loc, key=key), "inventory")
+        )
         return None
-
-
-def _pydantic_diagnostics(exc: ValidationError, source: ItemSource) -> Iterator[Diagnostic]:
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
-        dotted = _dotted(loc)
-        kind = error["type"]
-        if kind == "extra_forbidden":
-            yield Diagnostic(
-                source.locate(loc, key=True),
-                "unknown-key",
-                f"unknown key {dotted!r}",
-                hint="check the spelling; see the inventory reference in the README",
-            )
-        elif kind == "missing":
-            yield Diagnostic(
-                source.locate(loc[:-1]), "missing-key", f"missing required key {dotted!r}"
-            )
-        else:
-            yield Diagnostic(
-                source.locate(loc), "invalid-value", f"{dotted}: {_message(error['msg'])}"
-            )
-
-
-def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "bool"})
-
-
-def _dotted(loc: Iterable[Any]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(document)"
-
-
-def _message(msg: str) -> str:
-    return msg[0].lower() + msg[1:] if msg else msg
 
 
 def _literal_credentials(data: Any, source: SourceMap, path: PathKey = ()) -> Iterator[Diagnostic]:
@@ -365,7 +353,7 @@ def _literal_credentials(data: Any, source: SourceMap, path: PathKey = ()) -> It
                 yield Diagnostic(
                     source.locate(here),
                     "literal-credential",
-                    f"{_dotted(here)} holds a literal credential",
+                    f"{dotted_path(here)} holds a literal credential",
                     hint="reference a Secret instead: "
                     "credentials: {secretRef: {name, key}, env: VAR}",
                 )
@@ -378,7 +366,7 @@ def _literal_credentials(data: Any, source: SourceMap, path: PathKey = ()) -> It
         yield Diagnostic(
             source.locate(path),
             "literal-credential",
-            f"{_dotted(path)} looks like a literal {kind}",
+            f"{dotted_path(path)} looks like a literal {kind}",
             hint="never put credentials in the inventory; reference a Secret",
         )
 

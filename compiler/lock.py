@@ -16,6 +16,7 @@ from compiler.models.lock import LockedModel, LockedProvider, Lockfile
 from compiler.models.snapshot import Snapshot
 from compiler.pinning import Pin, PinFailure, pin_model
 from compiler.project import Project
+from compiler.pydantic_errors import pydantic_diagnostics
 from compiler.yamlio import LoadedYaml, YamlLoadError, dump_document, load_yaml
 
 LOCK_HEADER = (
@@ -110,11 +111,13 @@ def _load(project: Project, path: Path, problems: list[Diagnostic]) -> LoadedYam
     return None
 
 
-def _schema_problems(exc: ValidationError, loaded: LoadedYaml, what: str) -> Iterator[Diagnostic]:
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = tuple(error["loc"])
-        dotted = ".".join(str(p) for p in loc) or "(document)"
-        yield Diagnostic(loaded.source.locate(loc), f"invalid-{what}", f"{dotted}: {error['msg']}")
+def _schema_problems(exc: ValidationError, loaded: LoadedYaml, what: str) -> list[Diagnostic]:
+    return [
+        Diagnostic(d.location, f"invalid-{what}", d.message, hint=d.hint)
+        for d in pydantic_diagnostics(
+            exc, lambda loc, key: loaded.source.locate(loc, key=key), what
+        )
+    ]
 
 
 def resolve_lock(

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compiler import cache
-from compiler.errors import Diagnostic, Location, LockError, RenderError
+from compiler.errors import (
+    Diagnostic,
+    Location,
+    LockError,
+    RenderError,
+    ValidationFailed,
+    has_errors,
+)
 from compiler.inventory import ResolvedEnvironment, load_environment
 from compiler.lock import (
     LockOptions,
@@ -17,12 +24,13 @@ from compiler.lock import (
     stale_lock_problems,
 )
 from compiler.merge import MergeKeys, schema_merge_keys
-from compiler.models.artifacts import OutputTree
+from compiler.models.artifacts import OutputTree, RenderedDocument
 from compiler.models.lock import Lockfile
 from compiler.project import Project
 from compiler.render import render_documents
 from compiler.resources import plan_environment
 from compiler.schemas import SchemaRegistry
+from compiler.validate import ValidationContext, ValidationResult, check_documents
 from compiler.write import WriteReport, build_tree, check_tree, write_tree
 
 MODEL_API_KIND = ("kaos.tools/v1alpha1", "ModelAPI")
@@ -83,16 +91,25 @@ def render_environment(project: Project, env: str, *, check: bool = False) -> Re
         return RenderOutcome(env, report=WriteReport((), ()), cached=True)
     registry = SchemaRegistry.load(project.schemas_dir)
     resolved = load_environment(project, env, pod_spec_keys(registry))
-    lockfile = _current_lock(project, resolved)
-    tree, documents = render_tree(project, resolved, lockfile, registry)
+    rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
+    count, warnings = len(rendered.documents), rendered.warnings
     if check:
-        drift = tuple(check_tree(project, tree))
+        drift = tuple(check_tree(project, rendered.tree))
         if not drift:
-            cache.remember(project, env, key, tree)
-        return RenderOutcome(env, drift=drift, documents=documents)
-    report = write_tree(project, tree)
-    cache.remember(project, env, key, tree)
-    return RenderOutcome(env, report=report, documents=documents)
+            cache.remember(project, env, key, rendered.tree)
+        return RenderOutcome(env, drift=drift, warnings=warnings, documents=count)
+    report = write_tree(project, rendered.tree)
+    cache.remember(project, env, key, rendered.tree)
+    return RenderOutcome(env, report=report, warnings=warnings, documents=count)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEnvironment:
+    """An environment rendered and validated in memory."""
+
+    tree: OutputTree
+    documents: tuple[RenderedDocument, ...]
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def render_tree(
@@ -100,12 +117,25 @@ def render_tree(
     resolved: ResolvedEnvironment,
     lockfile: Lockfile,
     registry: SchemaRegistry,
-) -> tuple[OutputTree, int]:
+) -> RenderedEnvironment:
     """The complete output tree of an environment, validated, in memory."""
+    documents = _render(project, resolved, lockfile, registry)
+    result = check_documents(
+        documents, registry=registry, context=validation_context(project, resolved)
+    )
+    if has_errors(result.diagnostics):
+        raise ValidationFailed(result.diagnostics)
+    return RenderedEnvironment(
+        build_tree(resolved.name, documents), tuple(documents), tuple(result.diagnostics)
+    )
+
+
+def _render(
+    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
+) -> list[RenderedDocument]:
     display = project.relative(project.manifests_dir(resolved.name))
     planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
-    documents = render_documents(planned, project.templates_dir, display)
-    return build_tree(resolved.name, documents), len(documents)
+    return render_documents(planned, project.templates_dir, display)
 
 
 def _current_lock(project: Project, resolved: ResolvedEnvironment) -> Lockfile:
@@ -156,3 +186,33 @@ def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
         )
     lookup = schema_merge_keys(schema)
     return lambda path: lookup(("spec", "podSpec", *path))
+
+
+def validate_environment(project: Project, env: str, registry: SchemaRegistry) -> ValidationResult:
+    """Render `env` in memory and validate it; write nothing."""
+    resolved = load_environment(project, env, pod_spec_keys(registry))
+    documents = _render(project, resolved, _current_lock(project, resolved), registry)
+    return check_documents(
+        documents, registry=registry, context=validation_context(project, resolved)
+    )
+
+
+def validation_context(project: Project, resolved: ResolvedEnvironment) -> ValidationContext:
+    """What the validator must know about an environment: declared credentials, policies."""
+    secrets: set[tuple[str, str]] = set()
+    remote: set[str] = set()
+    for provider in resolved.providers:
+        creds = provider.credentials
+        if creds is not None and creds.secret_ref is not None:
+            secrets.add((creds.secret_ref.name, creds.secret_ref.key))
+            remote.add(creds.remote_ref.key if creds.remote_ref else creds.secret_ref.name)
+        if provider.tls.ca_secret_ref is not None:
+            secrets.add((provider.tls.ca_secret_ref.name, provider.tls.ca_secret_ref.key))
+            remote.add(provider.tls.ca_secret_ref.name)
+    external = resolved.environment.secrets.backend == "external-secrets"
+    return ValidationContext(
+        manifests_display_dir=project.relative(project.manifests_dir(resolved.name)),
+        declared_secrets=frozenset(secrets),
+        declared_remote_refs=frozenset(remote) if external else None,
+        policies=resolved.environment.policies,
+    )

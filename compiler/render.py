@@ -53,6 +53,7 @@ def render_documents(
     cache: dict[str, jinja2.Template] = {}
     rendered: list[RenderedDocument] = []
     problems: list[Diagnostic] = []
+    failures: dict[tuple[Location, str], list[PlannedDocument]] = {}
     for plan in planned:
         try:
             template = cache.get(plan.template) or cache.setdefault(
@@ -60,14 +61,30 @@ def render_documents(
             )
             text = template.render(plan.context)
         except jinja2.TemplateError as exc:
-            problems.append(_template_problem(exc, plan, display_dir))
+            failures.setdefault(_template_problem(exc, plan), []).append(plan)
             continue
         document = _parse(text, plan, display_dir, problems)
         if document is not None:
             rendered.append(document)
+    problems.extend(_summarize_failures(failures, display_dir))
     if problems:
         raise RenderError(problems)
     return rendered
+
+
+def _summarize_failures(
+    failures: Mapping[tuple[Location, str], list[PlannedDocument]], display_dir: str
+) -> Iterable[Diagnostic]:
+    """One diagnostic per template error, however many documents hit it."""
+    for (location, message), plans in failures.items():
+        first = plans[0]
+        more = f" and {len(plans) - 1} more" if len(plans) > 1 else ""
+        yield Diagnostic(
+            location,
+            "template-error",
+            f"{message} (while rendering {display_dir}/{first.path}{more})",
+            hint=f"first produced for {first.origin}",
+        )
 
 
 def _parse(
@@ -97,17 +114,10 @@ def _parse(
     return RenderedDocument(plan.path, text, data, plan.origin, plan.field_origins)
 
 
-def _template_problem(
-    exc: jinja2.TemplateError, plan: PlannedDocument, display_dir: str
-) -> Diagnostic:
+def _template_problem(exc: jinja2.TemplateError, plan: PlannedDocument) -> tuple[Location, str]:
     line = getattr(exc, "lineno", None) or _traceback_line(exc, plan.template)
     location = Location(f"templates/{plan.template}", line or 0, 1 if line else 0)
-    return Diagnostic(
-        location,
-        "template-error",
-        f"{type(exc).__name__}: {exc.message or exc} (while rendering {display_dir}/{plan.path})",
-        hint=f"produced for {plan.origin}",
-    )
+    return location, f"{type(exc).__name__}: {exc.message or exc}"
 
 
 def _traceback_line(exc: BaseException, template: str) -> int | None:

@@ -140,7 +140,7 @@ def _manifest_changes(
     base_files = {p[len(folder) :]: data for p, data in tree.read_many(paths).items()}
     new_files: Mapping[str, bytes] = {}
     if side.resolved is not None and side.lockfile is not None and side.registry is not None:
-        new_files = render_tree(project, side.resolved, side.lockfile, side.registry)[0].files
+        new_files = render_tree(project, side.resolved, side.lockfile, side.registry).tree.files
     if not paths:
         side.notes.append("no committed manifests at the base")
     return tuple(diff_resources(load_resources(base_files), load_resources(new_files)))

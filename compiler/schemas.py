@@ -9,7 +9,7 @@ Schemas live in `schemas/<group>/<version>/<Kind>.json` (the core group is spell
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,9 @@ from typing import Any
 import jsonschema_rs
 
 from compiler import corekinds
+from compiler.celrules import CelEngine
+from compiler.crds import KindSchema, convert_crd, is_crd
+from compiler.yamlio import ManifestParseError, parse_documents
 
 KindKey = tuple[str, str]
 """(apiVersion, kind)."""
@@ -28,11 +31,17 @@ class SchemaLoadError(ValueError):
 
 @dataclass(slots=True)
 class SchemaRegistry:
-    """Schemas by (apiVersion, kind); validators are compiled on first use and kept."""
+    """Schemas by (apiVersion, kind); validators are compiled on first use and kept.
+
+    One registry serves a whole run (every environment), so each kind's validator and
+    each CEL rule is compiled once. Built-in kinds are looked up per Kubernetes version.
+    """
 
     schemas: Mapping[KindKey, Mapping[str, Any]]
     kubernetes_version: str = corekinds.DEFAULT_KUBERNETES_VERSION
-    _validators: dict[KindKey, Any] = field(default_factory=dict, repr=False)
+    cel: CelEngine = field(default_factory=CelEngine)
+    _core: dict[tuple[str, str, str], Mapping[str, Any] | None] = field(default_factory=dict)
+    _validators: dict[tuple[str, str, str], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -42,22 +51,29 @@ class SchemaRegistry:
         found = dict(_read_schema_files(schemas_dir)) if schemas_dir.is_dir() else {}
         return cls(found, kubernetes_version)
 
-    def schema_for(self, api_version: str, kind: str) -> Mapping[str, Any] | None:
-        """The project's schema for a kind, or a core kind's bundled schema, or None."""
+    def schema_for(
+        self, api_version: str, kind: str, kubernetes_version: str | None = None
+    ) -> Mapping[str, Any] | None:
+        """The project's schema for a kind, or a built-in kind's bundled schema, or None."""
         own = self.schemas.get((api_version, kind))
         if own is not None:
             return own
-        return corekinds.core_schema(api_version, kind, self.kubernetes_version)
+        key = (api_version, kind, kubernetes_version or self.kubernetes_version)
+        if key not in self._core:
+            self._core[key] = corekinds.core_schema(*key)
+        return self._core[key]
 
     def is_custom(self, api_version: str, kind: str) -> bool:
         """Tell whether the project (not kubernetes-validate) provides this kind's schema."""
         return (api_version, kind) in self.schemas
 
-    def validator_for(self, api_version: str, kind: str) -> Any | None:
+    def validator_for(
+        self, api_version: str, kind: str, kubernetes_version: str | None = None
+    ) -> Any | None:
         """The compiled jsonschema-rs validator for a kind, built once; None if unknown."""
-        key = (api_version, kind)
+        key = (api_version, kind, kubernetes_version or self.kubernetes_version)
         if key not in self._validators:
-            schema = self.schema_for(api_version, kind)
+            schema = self.schema_for(*key)
             self._validators[key] = None if schema is None else compile_schema(schema)
         return self._validators[key]
 
@@ -96,3 +112,30 @@ def schema_path(schemas_dir: Path, api_version: str, kind: str) -> Path:
 def dump_schema(schema: Mapping[str, Any]) -> str:
     """Serialize a schema the way `schemas/` stores it: two-space indent, trailing newline."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def import_crds(sources: Sequence[Path], target: Path) -> list[Path]:
+    """Convert every CRD in `sources` (files or folders) into `target`; return written files.
+
+    Non-CRD documents are ignored; a source with no CRD at all is an error.
+    """
+    written: list[Path] = []
+    for source in sources:
+        files = sorted(source.rglob("*.y*ml")) if source.is_dir() else [source]
+        converted = [kind for file in files for kind in _kinds_in(file)]
+        if not converted:
+            raise SchemaLoadError(f"{source}: no CustomResourceDefinition found")
+        for kind in converted:
+            path = target / kind.relative_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(dump_schema(kind.schema), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def _kinds_in(file: Path) -> list[KindSchema]:
+    try:
+        documents = parse_documents(file.read_text(encoding="utf-8"))
+    except (OSError, ManifestParseError) as exc:
+        raise SchemaLoadError(f"{file}: {exc}") from None
+    return [kind for doc in documents if is_crd(doc) for kind in convert_crd(doc)]

@@ -28,11 +28,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-goldens",
         action="store_true",
         default=False,
-        help="Rewrite expected files of golden cases from the current output.",
+        help="Rewrite expected files of golden tests from the current output.",
     )
 
 
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
-    """Whether golden tests should rewrite their expected files."""
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(autouse=True)
+def _no_render_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see every render happen; the cache has its own tests."""
+    monkeypatch.setenv("MODELPLANE_NO_CACHE", "1")

@@ -100,11 +100,13 @@ def test_broken_schema_file_is_reported(tmp_path: Path) -> None:
     target = schema_path(tmp_path, "example.com/v1", "Widget")
     target.parent.mkdir(parents=True)
     target.write_text("{nope")
-    with pytest.raises(SchemaLoadError, match="Widget.json"):
+    with pytest.raises(SchemaLoadError, match=r"Widget\.json"):
         SchemaRegistry.load(tmp_path)
 
 
-def test_authored_modelapi_matches_the_upstream_crd(upstream_crds: Path, repo_schemas: Path) -> None:
+def test_authored_modelapi_matches_the_upstream_crd(
+    upstream_crds: Path, repo_schemas: Path
+) -> None:
     crd = parse_documents((upstream_crds / "kaos" / "kaos.tools_modelapis.yaml").read_text())[0]
     (converted,) = convert_crd(crd)
     own = SchemaRegistry.load(repo_schemas).schema_for(*MODELAPI)

@@ -1,0 +1,33 @@
+"""Turn `validate` options into pipeline calls: environments or files, one registry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from compiler.corekinds import DEFAULT_KUBERNETES_VERSION
+from compiler.project import Project
+from compiler.schemas import SchemaRegistry
+from compiler.validate import ValidationResult, validate_paths
+
+
+def run(
+    project: Project,
+    envs: Sequence[str],
+    all_envs: bool,
+    paths: Sequence[Path],
+    kubernetes_version: str | None,
+) -> list[tuple[str, ValidationResult]]:
+    """Validate what the options name with one schema registry for the whole run."""
+    from compiler.cli import selected_envs
+    from compiler.pipeline import validate_environment
+
+    version = kubernetes_version or DEFAULT_KUBERNETES_VERSION
+    registry = SchemaRegistry.load(project.schemas_dir, version)
+    if paths:
+        result = validate_paths(paths, registry=registry, display=project.relative)
+        return [("manifests", result)]
+    return [
+        (env, validate_environment(project, env, registry))
+        for env in selected_envs(project, envs, all_envs)
+    ]

@@ -1,0 +1,60 @@
+"""`modelplane validate`: check rendered environments or manifest files; write nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from compiler.cli import Context, current_project, emit_diagnostics, env_options, reporting
+from compiler.errors import Diagnostic, ExitCode, Location, UsageError, has_errors
+
+
+@click.command(name="validate")
+@env_options
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--kubernetes-version",
+    default=None,
+    metavar="X.Y",
+    help="Kubernetes version for built-in kinds (default: modelplane's).",
+)
+@click.pass_obj
+def command(
+    ctx: Context,
+    envs: tuple[str, ...],
+    all_envs: bool,
+    paths: tuple[Path, ...],
+    kubernetes_version: str | None,
+) -> None:
+    """Validate environments (rendered in memory) or manifest files and folders."""
+    from compiler.commands import _validation
+
+    with reporting(ctx):
+        if bool(paths) == bool(envs or all_envs):
+            raise UsageError([Diagnostic(Location("<command line>"), "usage", _USAGE)])
+        project = current_project()
+        results = _validation.run(project, envs, all_envs, paths, kubernetes_version)
+        diagnostics = [d for _, result in results for d in result.diagnostics]
+        emit_diagnostics(ctx, diagnostics)
+        for name, result in results:
+            click.echo(_summary_line(name, result), err=True)
+        sys.exit(ExitCode.FINDINGS if has_errors(diagnostics) else ExitCode.OK)
+
+
+_USAGE = "give --env ENV (one or more), --all, or manifest PATHS (not both)"
+
+
+def _summary_line(name: str, result: object) -> str:
+    from compiler.validate import ValidationResult
+
+    assert isinstance(result, ValidationResult)
+    errors = has_errors(result.diagnostics)
+    skipped = result.transition_rules_skipped
+    note = (
+        f"; {skipped} transition-rule check(s) skipped (they need the live object)"
+        if skipped
+        else ""
+    )
+    return f"{name}: {result.documents} document(s) {'invalid' if errors else 'valid'}{note}"

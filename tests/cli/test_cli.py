@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import cli
+from tests.repo import ROOT, copy_example
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    copy_example(tmp_path)
+    monkeypatch.setenv("MODELPLANE_ROOT", str(tmp_path))
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_the_committed_example_is_up_to_date(monkeypatch):
+    monkeypatch.setenv("MODELPLANE_ROOT", str(ROOT))
+    result = run("render", "--all", "--check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "dev: manifests up to date\nprod: manifests up to date\nstaging: manifests up to date\n"
+    )
+    assert run("lock", "--all", "--check").exit_code == 0
+
+
+def test_render_writes_then_is_a_no_op(repo):
+    for path in (repo / "environments").glob("*/manifests"):
+        subprocess.run(["rm", "-rf", str(path)], check=True)
+    first = run("render", "--env", "prod")
+    assert first.exit_code == 0
+    assert first.stdout.startswith("prod: ") and "file(s) written" in first.stdout
+    assert run("render", "--env", "prod").stdout == "prod: manifests up to date\n"
+
+
+def test_render_check_names_each_drifted_file_and_exits_1(repo):
+    chat = repo / "environments/prod/manifests/modelapis/chat.yaml"
+    chat.write_text(chat.read_text().replace("chat-fast", "chat-slow"))
+    edited = chat.read_text()
+    (repo / "environments/prod/manifests/httproutes/llama.yaml").unlink()
+    result = run("render", "--env", "prod", "--check")
+    assert result.exit_code == 1
+    assert result.stdout == "prod: manifests differ\n"
+    assert result.stderr.splitlines()[:3] == [
+        "environments/prod/manifests/httproutes/llama.yaml: error[manifest-missing]: "
+        "missing: render would create this file",
+        "  = hint: run `modelplane render --env prod` and commit the result",
+        "environments/prod/manifests/modelapis/chat.yaml: error[manifest-changed]: "
+        "changed: differs from what render produces",
+    ]
+    assert chat.read_text() == edited  # --check wrote nothing
+
+
+def test_lock_dry_run_prints_and_writes_nothing(repo):
+    lock = repo / "environments/dev/models.lock"
+    lock.unlink()
+    result = run("lock", "--env", "dev", "--dry-run")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# models.lock: model pins for environment dev")
+    assert not lock.exists()
+
+
+def test_lock_reports_changes(repo):
+    (repo / "environments/dev/models.lock").unlink()
+    result = run("lock", "--env", "dev")
+    assert result.exit_code == 0
+    assert (
+        "dev: wrote models.lock\n  + chat-claude: claude-sonnet-4-5 -> claude-sonnet-4-5-20250929"
+        in result.stdout
+    )
+
+
+def test_usage_errors_exit_2(repo):
+    assert run("render").exit_code == 2
+    assert run("render", "--env", "prod", "--all").exit_code == 2
+    assert run("render", "--env", "nope").exit_code == 2
+    assert run("render", "--bogus").exit_code == 2
+
+
+def test_json_and_github_formats(repo):
+    (repo / "inventory/extra.yaml").write_text(
+        "models:\n  - name: x\n    provider: ghost\n    model: m\n"
+    )
+    result = run("--format", "json", "render", "--env", "dev")
+    assert result.exit_code == 1
+    [problem] = json.loads(result.stdout)
+    assert problem == {
+        "path": "inventory/extra.yaml",
+        "line": 3,
+        "column": 15,
+        "severity": "error",
+        "code": "unknown-reference",
+        "message": "model 'x' uses unknown provider 'ghost'",
+        "detail": "",
+        "hint": problem["hint"],
+    }
+    result = run("--format", "github", "render", "--env", "dev")
+    assert result.stderr.startswith(
+        "::error file=inventory/extra.yaml,line=3,col=15,title=unknown-reference::model 'x'"
+    )
+
+
+def test_github_format_is_automatic_under_actions(repo, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    (repo / "inventory/extra.yaml").write_text("models: [1]\n")
+    assert run("render", "--env", "dev").stderr.startswith("::error ")
+
+
+def test_internal_errors_have_no_traceback_unless_asked(repo, monkeypatch):
+    import compiler.pipeline as pipeline
+
+    def boom(*args, **kwargs):
+        raise ValueError("kaboom")
+
+    monkeypatch.setattr(pipeline, "render_environment", boom)
+    result = run("render", "--env", "dev")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "internal error: ValueError: kaboom\n  = hint: re-run with --traceback and report it\n"
+    )
+    assert "Traceback" in run("--traceback", "render", "--env", "dev").stderr
+
+
+def test_python_dash_m_and_help_are_light():
+    code = (
+        "import sys, compiler.cli; heavy = {'jinja2', 'pydantic', 'httpx', 'ruamel', "
+        "'jsonschema_rs', 'yaml_rs', 'deepdiff', 'kubernetes_validate'}; "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    version = subprocess.run(
+        [sys.executable, "-m", "compiler", "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout.startswith("modelplane, version ")

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from compiler.celrules import CelEngine
+from compiler.structural import apply_defaults
+
+
+def _schema(rules: list[dict[str, Any]], **props: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "spec": {"type": "object", "properties": props, "x-kubernetes-validations": rules}
+        },
+    }
+
+
+def test_rule_violation_reports_the_message() -> None:
+    schema = _schema([{"rule": "self.replicas <= 3", "message": "at most 3"}])
+    (finding,) = CelEngine().check(schema, {"spec": {"replicas": 5}})
+    assert (finding.path, finding.message, finding.kind) == (("spec",), "at most 3", "violation")
+
+
+def test_passing_rule_reports_nothing() -> None:
+    schema = _schema([{"rule": "self.replicas <= 3"}])
+    assert CelEngine().check(schema, {"spec": {"replicas": 2}}) == []
+
+
+def test_message_expression_wins_over_message() -> None:
+    rule = {
+        "rule": "self.replicas <= 3",
+        "message": "static",
+        "messageExpression": "'got ' + string(self.replicas)",
+    }
+    (finding,) = CelEngine().check(_schema([rule]), {"spec": {"replicas": 7}})
+    assert finding.message == "got 7"
+
+
+def test_broken_message_expression_falls_back_to_message() -> None:
+    rule = {"rule": "false", "message": "static", "messageExpression": "self.nope + 1"}
+    (finding,) = CelEngine().check(_schema([rule]), {"spec": {}})
+    assert finding.message == "static"
+
+
+def test_without_message_the_rule_is_quoted() -> None:
+    (finding,) = CelEngine().check(_schema([{"rule": "false"}]), {"spec": {}})
+    assert finding.message == "failed rule: false"
+
+
+def test_field_path_moves_the_finding() -> None:
+    rule = {"rule": "false", "message": "m", "fieldPath": ".limits['cpu']"}
+    (finding,) = CelEngine().check(_schema([rule]), {"spec": {}})
+    assert finding.path == ("spec", "limits", "cpu")
+
+
+def test_transition_rules_are_skipped_and_counted() -> None:
+    engine = CelEngine()
+    schema = _schema([{"rule": "self == oldSelf", "message": "immutable"}])
+    assert engine.check(schema, {"spec": {"a": 1}}) == []
+    assert engine.transition_rules_skipped == 1
+
+
+def test_rules_inside_lists_and_maps_run_per_item() -> None:
+    item = {"type": "string", "x-kubernetes-validations": [{"rule": "self.startsWith('/')"}]}
+    schema = {
+        "type": "object",
+        "properties": {
+            "paths": {"type": "array", "items": item},
+            "byName": {"type": "object", "additionalProperties": item},
+        },
+    }
+    found = CelEngine().check(schema, {"paths": ["/ok", "bad"], "byName": {"x": "nope"}})
+    assert [f.path for f in found] == [("paths", 1), ("byName", "x")]
+
+
+def test_rules_behind_refs_are_found() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/A"}},
+        "$defs": {"A": {"type": "integer", "x-kubernetes-validations": [{"rule": "self > 0"}]}},
+    }
+    assert [f.path for f in CelEngine().check(schema, {"a": 0})] == [("a",)]
+
+
+def test_kubernetes_string_functions_are_available() -> None:
+    rules = [
+        {"rule": "self.host.split('.').size() == 3"},
+        {"rule": "self.name.lowerAscii() == 'chat'"},
+        {"rule": "isURL(self.url)"},
+    ]
+    value = {"spec": {"host": "a.b.c", "name": "CHAT", "url": "https://x.example.com"}}
+    assert CelEngine().check(_schema(rules), value) == []
+
+
+def test_unknown_function_is_unsupported_not_silently_passed() -> None:
+    (finding,) = CelEngine().check(_schema([{"rule": "self.frobnicate()"}]), {"spec": {}})
+    assert finding.kind == "unsupported"
+    assert "frobnicate" in finding.message
+
+
+def test_syntax_the_evaluator_lacks_is_unsupported() -> None:
+    (finding,) = CelEngine().check(_schema([{"rule": "self.?a.orValue(1) == 1"}]), {"spec": {}})
+    assert finding.kind == "unsupported"
+
+
+def test_missing_field_is_an_evaluation_error() -> None:
+    (finding,) = CelEngine().check(_schema([{"rule": "self.replicas > 1"}]), {"spec": {}})
+    assert finding.kind == "error"
+    assert "replicas" in finding.message
+
+
+def test_defaults_are_applied_before_rules() -> None:
+    schema = _schema(
+        [{"rule": "self.kind == 'Service'"}],
+        kind={"type": "string", "default": "Service"},
+    )
+    assert CelEngine().check(schema, apply_defaults(schema, {"spec": {}})) == []
