@@ -22,7 +22,9 @@ class GitTree:
 
     def list_files(self, prefix: str) -> list[str]:
         """Every file path under `prefix` at this commit, sorted, repo-relative."""
-        out = _git(self.root, "ls-tree", "-r", "--name-only", "-z", self.commit, "--", prefix)
+        out = _git(
+            self.root, "ls-tree", "-r", "--name-only", "-z", self.commit, "--", prefix or "."
+        )
         return sorted(p for p in out.split("\0") if p)
 
     def read(self, path: str) -> bytes | None:

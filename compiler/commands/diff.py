@@ -67,7 +67,9 @@ def command(
         if bool(envs) == all_envs:
             raise _usage("give --env ENV (one or more) or --all")
         result = review(current_project(), list(dict.fromkeys(envs)) or None, base, lock=lock_only)
-        click.echo(_render(result, fmt, _use_color(color)), nl=False)
+        use_color = _use_color(color)
+        # click strips ANSI codes off terminals unless told: --color always means always.
+        click.echo(_render(result, fmt, use_color), nl=False, color=use_color)
         if split_dir is not None:
             _write_parts(result, split_dir, comment_limit)
         sys.exit(ExitCode.FINDINGS if result.changed and not exit_zero else ExitCode.OK)
