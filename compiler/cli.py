@@ -133,9 +133,9 @@ def current_project() -> Project:
 
 
 def _register() -> None:
-    from compiler.commands import diff, lock, models, render, schemas, validate
+    from compiler.commands import diff, discover, lock, models, render, schemas, validate
 
-    for module in (diff, lock, models, render, schemas, validate):
+    for module in (diff, discover, lock, models, render, schemas, validate):
         cli.add_command(module.command)
 
 
