@@ -12,6 +12,7 @@ from compiler.structdiff import FieldChange, ItemKey, changed_leaves, count_leav
 from compiler.yamlio import ManifestParseError, parse_documents, parse_manifest_checked
 
 ResourceStatus = Literal["added", "removed", "changed", "renamed"]
+ResourceKey = tuple[str, str, str]
 REDACTED = "<redacted>"
 RENAME_SIMILARITY = 0.6
 # Keys that name the items of a list, so items are compared by name, not by position.
@@ -52,9 +53,9 @@ class ResourceChange:
         return f"{self.kind}/{self.name}"
 
 
-def load_resources(files: Mapping[str, bytes]) -> dict[tuple[str, str, str], Resource]:
+def load_resources(files: Mapping[str, bytes]) -> dict[ResourceKey, Resource]:
     """Parse every owned YAML file into resources keyed by (kind, namespace, name)."""
-    found: dict[tuple[str, str, str], Resource] = {}
+    found: dict[ResourceKey, Resource] = {}
     for path in sorted(files):
         for resource in _resources_in(path, files[path]):
             found[(resource.kind, resource.namespace, resource.name)] = resource
@@ -74,8 +75,7 @@ def _resources_in(path: str, raw: bytes) -> Iterable[Resource]:
 
 
 def _resource(path: str, doc: dict[str, Any]) -> Resource:
-    metadata = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
-    assert isinstance(metadata, dict)
+    metadata = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
     kind = str(doc.get("kind") or "Unknown")
     name = str(metadata.get("name") or path)
     namespace = str(metadata.get("namespace") or "")
@@ -124,7 +124,7 @@ def _by_item_name(items: list[Any]) -> dict[ItemKey, Any] | None:
 
 
 def diff_resources(
-    old: Mapping[tuple[str, str, str], Resource], new: Mapping[tuple[str, str, str], Resource]
+    old: Mapping[ResourceKey, Resource], new: Mapping[ResourceKey, Resource]
 ) -> list[ResourceChange]:
     """Every added, removed, changed or renamed resource, sorted by kind and name."""
     changes = [_changed(old[k], new[k]) for k in old.keys() & new.keys()]

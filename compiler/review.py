@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from pydantic import ValidationError
 
 from compiler.catalog import CatalogRow, catalog_rows
-from compiler.diff import ResourceChange, diff_resources, load_resources
+from compiler.diff import Resource, ResourceChange, ResourceKey, diff_resources, load_resources
 from compiler.errors import CompilerError, Diagnostic, Location, LockError, UsageError
 from compiler.gitio import GitTree, open_base
 from compiler.inventory import ResolvedEnvironment, load_environment
@@ -22,6 +22,8 @@ from compiler.pipeline import pod_spec_keys, render_tree
 from compiler.project import ENVIRONMENT_FILE, LOCK_FILE, MANIFESTS_DIR, SNAPSHOTS_DIR, Project
 from compiler.schemas import SchemaRegistry
 from compiler.yamlio import YamlLoadError, load_yaml
+
+API_LABEL = "modelplane.io/model-api"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,14 @@ def review(project: Project, envs: Sequence[str] | None, base: str | None, *, lo
     """Diff lockfiles and (unless `lock`) manifests of `envs` (None: all) against `base`."""
     tree = open_base(project.root, base)
     prefix = _repo_prefix(project, tree)
-    names = list(envs) if envs is not None else _all_envs(project, tree, prefix)
+    known = _all_envs(project, tree, prefix)
+    unknown = [env for env in envs or () if env not in known]
+    if unknown:
+        message = f"unknown environment {unknown[0]!r} (here or at the base); known: "
+        raise UsageError(
+            [Diagnostic(Location("<command line>"), "usage", message + ", ".join(known))]
+        )
+    names = list(envs) if envs is not None else known
     diffs = tuple(_env_diff(project, tree, prefix, env, lock) for env in names)
     return Review(tree.commit, diffs, lock)
 
@@ -127,23 +136,55 @@ def _lock_missing(project: Project, env: str) -> Diagnostic:
 def _env_diff(project: Project, tree: GitTree, prefix: str, env: str, lock: bool) -> EnvDiff:
     side = _work_side(project, env, render=not lock)
     folder = f"{prefix}environments/{env}/"
+    base_resources = _base_resources(tree, folder + MANIFESTS_DIR + "/", side)
+    usage = _merged_usage(_usage(side), _manifest_usage(base_resources))
     old = _base_lock_side(tree, folder)
-    summary = summarize_lock(env, old, LockSide(side.lockfile, side.snapshots), _usage(side))
-    changes = () if lock else _manifest_changes(project, tree, folder + MANIFESTS_DIR + "/", side)
+    summary = summarize_lock(env, old, LockSide(side.lockfile, side.snapshots), usage)
+    changes = () if lock else _manifest_changes(project, base_resources, side)
     return EnvDiff(env, changes, tuple(side.notes), _topology(side), summary)
 
 
-def _manifest_changes(
-    project: Project, tree: GitTree, folder: str, side: _Env
-) -> tuple[ResourceChange, ...]:
+def _base_resources(tree: GitTree, folder: str, side: _Env) -> dict[ResourceKey, Resource]:
     paths = tree.list_files(folder)
-    base_files = {p[len(folder) :]: data for p, data in tree.read_many(paths).items()}
+    if not paths:
+        side.notes.append("no committed manifests at the base")
+    return load_resources({p[len(folder) :]: data for p, data in tree.read_many(paths).items()})
+
+
+def _manifest_changes(
+    project: Project, base: Mapping[ResourceKey, Resource], side: _Env
+) -> tuple[ResourceChange, ...]:
     new_files: Mapping[str, bytes] = {}
     if side.resolved is not None and side.lockfile is not None and side.registry is not None:
         new_files = render_tree(project, side.resolved, side.lockfile, side.registry).tree.files
-    if not paths:
-        side.notes.append("no committed manifests at the base")
-    return tuple(diff_resources(load_resources(base_files), load_resources(new_files)))
+    return tuple(diff_resources(base, load_resources(new_files)))
+
+
+def _manifest_usage(resources: Mapping[ResourceKey, Resource]) -> Usage:
+    """Which ModelAPIs and HTTPRoutes served each model in committed manifests."""
+    served: dict[str, tuple[str, ...]] = {}
+    for resource in resources.values():
+        if resource.kind == "ModelAPI":
+            models = (resource.data.get("spec") or {}).get("proxyConfig", {}).get("models", [])
+            served[resource.name] = tuple(m for m in models if isinstance(m, str))
+    routes = {
+        labels[API_LABEL]: r.name
+        for r in resources.values()
+        if r.kind == "HTTPRoute"
+        and API_LABEL in (labels := (r.data.get("metadata") or {}).get("labels") or {})
+    }
+    return _usage_from(served, routes)
+
+
+def _merged_usage(first: Usage, second: Usage) -> Usage:
+    def merge(
+        a: Mapping[str, tuple[str, ...]], b: Mapping[str, tuple[str, ...]]
+    ) -> dict[str, tuple[str, ...]]:
+        return {
+            k: tuple(sorted(set(a.get(k, ())) | set(b.get(k, ())))) for k in a.keys() | b.keys()
+        }
+
+    return Usage(merge(first.model_apis, second.model_apis), merge(first.routes, second.routes))
 
 
 def _base_lock_side(tree: GitTree, folder: str) -> LockSide:
@@ -181,16 +222,20 @@ def _base_unreadable(path: str, exc: Exception) -> CompilerError:
 
 def _usage(side: _Env) -> Usage:
     topology = _topology(side)
+    return _usage_from(topology.model_apis, topology.routes)
+
+
+def _usage_from(served: Mapping[str, tuple[str, ...]], routes: Mapping[str, str]) -> Usage:
     apis: dict[str, list[str]] = {}
-    routes: dict[str, list[str]] = {}
-    for api, models in topology.model_apis.items():
+    api_routes: dict[str, list[str]] = {}
+    for api, models in served.items():
         for model in models:
             apis.setdefault(model, []).append(api)
-            if api in topology.routes:
-                routes.setdefault(model, []).append(topology.routes[api])
+            if api in routes:
+                api_routes.setdefault(model, []).append(routes[api])
     return Usage(
         {m: tuple(sorted(a)) for m, a in apis.items()},
-        {m: tuple(sorted(r)) for m, r in routes.items()},
+        {m: tuple(sorted(r)) for m, r in api_routes.items()},
     )
 
 

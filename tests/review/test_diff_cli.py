@@ -58,6 +58,7 @@ def test_nothing_changed_exits_0(repo):
         ((), "give --env ENV (one or more) or --all"),
         (("--env", "dev", "--all"), "give --env ENV (one or more) or --all"),
         (("--all", "--base", "nope"), "unknown git ref 'nope'"),
+        (("--env", "nope"), "unknown environment 'nope' (here or at the base)"),
     ],
 )
 def test_usage_errors_exit_2(repo, args, message):
