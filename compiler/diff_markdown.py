@@ -166,10 +166,10 @@ def _lock_table(summary: LockSummary) -> str:
 def _resource_details(env: str, change: ResourceChange) -> str:
     mark = MARKS[change.status]
     count = f" · {len(change.fields)} field(s)" if change.fields else ""
-    summary = f"<code>{mark} {html.escape(change.title)}</code> · {change.status}{count}"
+    summary = f"<code>{html.escape(f'{mark} {change.title}')}</code> · {change.status}{count}"
     body = _field_table(change.fields) if change.fields else f"_{change.status}: `{change.path}`_\n"
     ident = anchor(env, change.kind, change.name)
-    return f'\n<details id="{ident}"><summary>{summary}</summary>\n\n{body}\n</details>\n'
+    return f'\n<a id="{ident}"></a>\n<details><summary>{summary}</summary>\n\n{body}\n</details>\n'
 
 
 def _field_table(fields: tuple[FieldChange, ...]) -> str:
@@ -189,7 +189,8 @@ def _cell(value: object) -> str:
 
 
 def _code(text: str) -> str:
-    return "<code>" + html.escape(text).replace("|", "&#124;").replace("\n", "↵") + "</code>"
+    escaped = html.escape(text, quote=False).replace("|", "&#124;").replace("\n", "↵")
+    return f"<code>{escaped}</code>"
 
 
 def _inline(text: str) -> str:
