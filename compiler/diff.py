@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -15,6 +16,8 @@ ResourceStatus = Literal["added", "removed", "changed", "renamed"]
 ResourceKey = tuple[str, str, str]
 REDACTED = "<redacted>"
 RENAME_SIMILARITY = 0.6
+# Beyond this many removed x added pairs of one kind, report adds and removes as such.
+MAX_RENAME_CANDIDATES = 2_500
 # Keys that name the items of a list, so items are compared by name, not by position.
 _ITEM_NAME_KEYS = ("name", "model_name")
 # YAML documents embedded as strings that reviewers want to see field by field.
@@ -127,7 +130,10 @@ def diff_resources(
     old: Mapping[ResourceKey, Resource], new: Mapping[ResourceKey, Resource]
 ) -> list[ResourceChange]:
     """Every added, removed, changed or renamed resource, sorted by kind and name."""
-    changes = [_changed(old[k], new[k]) for k in old.keys() & new.keys()]
+    # Equal data needs no deepdiff: this keeps a no-op diff of a large tree fast.
+    changes = [
+        _changed(old[k], new[k]) for k in old.keys() & new.keys() if old[k].data != new[k].data
+    ]
     removed = [old[k] for k in sorted(old.keys() - new.keys())]
     added = [new[k] for k in sorted(new.keys() - old.keys())]
     renames = _pair_renames(removed, added)
@@ -159,13 +165,12 @@ def _whole(resource: Resource, status: ResourceStatus) -> ResourceChange:
 def _pair_renames(
     removed: list[Resource], added: list[Resource]
 ) -> list[tuple[Resource, Resource]]:
+    kinds = _pairable_kinds(removed, added)
     candidates = sorted(
-        (
-            (-_similarity(old, new), i, j)
-            for i, old in enumerate(removed)
-            for j, new in enumerate(added)
-            if old.kind == new.kind
-        ),
+        (-_similarity(old, new), i, j)
+        for i, old in enumerate(removed)
+        for j, new in enumerate(added)
+        if old.kind == new.kind and old.kind in kinds
     )
     used_old: set[int] = set()
     used_new: set[int] = set()
@@ -176,6 +181,13 @@ def _pair_renames(
             used_new.add(j)
             pairs.append((removed[i], added[j]))
     return pairs
+
+
+def _pairable_kinds(removed: list[Resource], added: list[Resource]) -> set[str]:
+    """Kinds with few enough candidates for rename detection (it is quadratic)."""
+    gone = Counter(r.kind for r in removed)
+    new = Counter(a.kind for a in added)
+    return {kind for kind in gone & new if gone[kind] * new[kind] <= MAX_RENAME_CANDIDATES}
 
 
 def _similarity(old: Resource, new: Resource) -> float:

@@ -135,3 +135,18 @@ def test_default_base_is_the_merge_base_with_main(tmp_path):
     commit_all(tmp_path, "main moves on")
     git(tmp_path, "checkout", "-q", "topic")
     assert open_base(tmp_path, None).commit == base
+
+
+def test_rename_detection_is_skipped_for_too_many_candidates():
+    data = {"data": {f"k{i}": str(i) for i in range(5)}}
+    old, new = {}, {}
+    for i in range(60):
+        old.update(_res("ConfigMap", f"old-{i}", data))
+        new.update(_res("ConfigMap", f"new-{i}", data))
+    statuses = {c.status for c in diff_resources(old, new)}
+    assert statuses == {"added", "removed"}
+
+
+def test_unchanged_resources_are_not_reported():
+    same = _res("ConfigMap", "c", {"data": {"x": "1"}})
+    assert diff_resources(same, dict(same)) == []
