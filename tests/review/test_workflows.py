@@ -21,7 +21,7 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 # Subcommands that teammates' branches add; strict xfail flags the day they land.
 PENDING: dict[str, str] = {}
-_SHELL_STOP = re.compile(r"\s(?:>>?|2>|\||&&|;)\s")
+_SHELL_STOP = re.compile(r"\s(?:>>?|2>|\|\||\||&&|;)\s")
 
 
 def _load(path: Path) -> object:
@@ -121,3 +121,17 @@ def test_pre_commit_hooks():
         assert hook["language"] == "python"
         assert hook["pass_filenames"] is False
         re.compile(hook["files"])
+
+
+def test_pull_request_workflow_runs_checks_before_the_report():
+    workflow = _load(ROOT / ".github" / "workflows" / "modelplane.yml")
+    assert list(workflow["on"]) == ["pull_request"]
+    steps = workflow["jobs"]["check"]["steps"]
+    order = [c.split(" --")[0] for s in steps for c in _commands(s.get("run", ""))]
+    assert order == [
+        "modelplane lock",
+        "modelplane render",
+        "modelplane",
+        "modelplane diff",
+    ]
+    assert any("github-script" in s.get("uses", "") for s in steps)
