@@ -119,7 +119,7 @@ def pin_text(change: PinChange) -> str:
         "added": f"pinned {change.new_id}",
         "removed": f"was {change.old_id}",
         "repinned": f"{change.old_id} → {change.new_id}",
-        "facts": f"{change.new_id} (same pin, provider facts changed)",
+        "facts": f"{change.new_id} (pin unchanged)",
     }[change.kind]
     return f"{change.model}: {what} (selector {change.selector})"
 
@@ -143,7 +143,7 @@ def _plan_line(review: Review) -> str:
     if review.lock_only:
         moved = sum(len(e.lock.changes) for e in review.envs if e.lock)
         warned = sum(len(e.lock.lifecycle) for e in review.envs if e.lock)
-        return f"Lock: {moved} model pin change(s), {warned} lifecycle warning(s)."
+        return f"Lock: {moved} model change(s), {warned} lifecycle warning(s)."
     total = counts(tuple(c for e in review.envs for c in e.changes))
     return (
         f"Plan: {total['added']} to add, {total['changed']} to change, "

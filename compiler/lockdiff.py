@@ -123,7 +123,9 @@ def _pin_change(
             name, was.provider, "removed", was.selector, was.pinned, "", (), apis, routes
         )
     assert was is not None and now is not None
-    facts = _fact_changes(old.facts(was.provider, was.pinned), new.facts(now.provider, now.pinned))
+    facts = _alias_move(name, was, now, old, new) + _fact_changes(
+        old.facts(was.provider, was.pinned), new.facts(now.provider, now.pinned)
+    )
     moved = was.pinned != now.pinned or was.provider != now.provider
     if not moved and not facts:
         return None
@@ -131,6 +133,23 @@ def _pin_change(
     return PinChange(
         name, now.provider, kind, now.selector, was.pinned, now.pinned, facts, apis, routes
     )
+
+
+def _alias_move(
+    name: str, was: LockedModel, now: LockedModel, old: LockSide, new: LockSide
+) -> tuple[str, ...]:
+    before, after = _alias_target(old, was), _alias_target(new, now)
+    if after is None or before == after:
+        return ()
+    note = f"alias {now.selector} now points at {after} (was {before or 'unset'})"
+    if now.pinned != after:
+        note += f"; pin kept: `modelplane lock --upgrade-model {name}` follows it"
+    return (note,)
+
+
+def _alias_target(side: LockSide, pin: LockedModel) -> str | None:
+    snapshot = side.snapshots.get(pin.provider)
+    return snapshot.aliases.get(pin.selector) if snapshot else None
 
 
 def _describe(facts: SnapshotModel | None) -> tuple[str, ...]:
