@@ -138,9 +138,9 @@ def current_project() -> Project:
 
 
 def _register() -> None:
-    from compiler.commands import discover, lock, render, schemas, validate
+    from compiler.commands import diff, discover, lock, models, render, schemas, validate
 
-    for module in (discover, lock, render, schemas, validate):
+    for module in (diff, discover, lock, models, render, schemas, validate):
         cli.add_command(module.command)
 
 
