@@ -11,6 +11,8 @@ Adding a case means adding files; `pytest --update-goldens` writes expected.txt.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -61,9 +63,19 @@ def diagnose(case: Path, registry: SchemaRegistry) -> list[Diagnostic]:
 
 
 def _diagnose_repository(case: Path, registry: SchemaRegistry) -> list[Diagnostic]:
+    """Render and validate each environment; the case uses the repository's templates."""
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / case.name
+        shutil.copytree(case, root, ignore=shutil.ignore_patterns("expected.txt"))
+        if not (root / "templates").exists():
+            (root / "templates").symlink_to(REPO_ROOT / "templates")
+        return _validate_project(Project(root), registry)
+
+
+def _validate_project(project: Project, registry: SchemaRegistry) -> list[Diagnostic]:
     from compiler.pipeline import validate_environment
 
-    project = Project(case)
     found: list[Diagnostic] = []
     for env in project.environment_names():
         try:
