@@ -186,6 +186,7 @@ class CelEngine:
 def _evaluation_failure(exc: Exception, text: str, path: JsonPath) -> CelFinding:
     detail = _first_line(exc)
     if _UNDEFINED in detail:
+        detail = detail.split(". Check")[0]
         return CelFinding(
             path, f"CEL rule uses a function not available offline: {detail}", text, "unsupported"
         )

@@ -2,7 +2,8 @@
 
 A case is `tests/cases/invalid-manifests/<case>/` holding one or more `*.yaml`
 manifests, an optional `context.json` (declaredSecrets, declaredRemoteRefs,
-declaredEnvVars, policies, kubernetesVersion) and `expected.txt`: the exact text report.
+declaredEnvVars, policies, kubernetesVersion), optional `schemas/` with extra kinds, and
+`expected.txt`: the exact text report.
 A case folder that holds `inventory/` instead is a whole repository: each of its
 environments is rendered in memory and validated (inventory-level cases).
 Adding a case means adding files; `pytest --update-goldens` writes expected.txt.
@@ -50,6 +51,9 @@ def load_context(case: Path) -> ValidationContext:
 
 
 def diagnose(case: Path, registry: SchemaRegistry) -> list[Diagnostic]:
+    if (case / "schemas").is_dir():  # extra kinds for this case only
+        extra = SchemaRegistry.load(case / "schemas").schemas
+        registry = SchemaRegistry({**registry.schemas, **extra}, registry.kubernetes_version)
     if (case / "inventory").is_dir():
         return _diagnose_repository(case, registry)
     manifests = sorted(case.glob("*.yaml"))
