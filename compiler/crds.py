@@ -110,6 +110,8 @@ def convert_structural(node: Any) -> Any:
     out = {k: _convert_child(k, v) for k, v in node.items() if k not in _DROPPED}
     if node.get("nullable") is True:
         _allow_null(out)
+    if node.get("x-kubernetes-int-or-string") is True and "anyOf" not in out and "type" not in out:
+        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
     if node.get("x-kubernetes-embedded-resource") is True:
         out["properties"] = {**_EMBEDDED_FIELDS, **out.get("properties", {})}
     if (
