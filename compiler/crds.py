@@ -28,6 +28,11 @@ _DROPPED = frozenset({"description", "nullable", "example", "externalDocs"})
 _SHARE_MIN_CHARS = 600
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+# The resource.Quantity pattern that kubebuilder writes into every CRD.
+QUANTITY = (
+    r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?"
+    r"(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
