@@ -44,7 +44,7 @@ def inputs_key(project: Project, env: str) -> str:
     """Digest of modelplane's version and every file a render of `env` reads."""
     digest = hashlib.sha256(f"modelplane {__version__}\n".encode())
     for path in _input_files(project, env):
-        digest.update(str(path.relative_to(project.root)).encode() + b"\0")
+        digest.update(project.relative(path).encode() + b"\0")
         with contextlib.suppress(OSError):
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

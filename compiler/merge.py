@@ -98,17 +98,27 @@ def strategic_merge(
                 merged[key] = _strip_directives(value)
         return merged
     keys = merge_keys(path) if isinstance(patch, list) else None
-    if keys and isinstance(base, list) and _all_keyed(base, keys) and _all_keyed(patch, keys):
+    if keys and isinstance(base, list):
+        present = _shared_keys([*base, *patch], keys)
+        if present:
 
-        def merge_item(left: Any, right: Any) -> Any:
-            return strategic_merge(left, right, merge_keys, path)
+            def merge_item(left: Any, right: Any) -> Any:
+                return strategic_merge(left, right, merge_keys, path)
 
-        return _merge_lists_by(base, patch, keys, merge_item)
+            return _merge_lists_by(base, patch, present, merge_item)
     return _strip_directives(patch)
 
 
-def _all_keyed(items: list[Any], keys: tuple[str, ...]) -> bool:
-    return all(isinstance(i, Mapping) and all(k in i for k in keys) for i in items)
+def _shared_keys(items: list[Any], keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The merge keys every item carries; empty unless the first (primary) key is among them.
+
+    Secondary keys with schema defaults (a port's `protocol`) are often omitted; the
+    controller's Go strategic merge then matches on the primary key alone, and so do we.
+    """
+    if not all(isinstance(i, Mapping) for i in items):
+        return ()
+    present = tuple(k for k in keys if all(k in i for i in items))
+    return present if present[:1] == keys[:1] else ()
 
 
 def schema_merge_keys(

@@ -24,7 +24,7 @@ from compiler.lock import (
     stale_lock_problems,
 )
 from compiler.merge import MergeKeys, schema_merge_keys
-from compiler.models.artifacts import OutputTree
+from compiler.models.artifacts import OutputTree, RenderedDocument
 from compiler.models.lock import Lockfile
 from compiler.project import Project
 from compiler.render import render_documents
@@ -91,16 +91,25 @@ def render_environment(project: Project, env: str, *, check: bool = False) -> Re
         return RenderOutcome(env, report=WriteReport((), ()), cached=True)
     registry = SchemaRegistry.load(project.schemas_dir)
     resolved = load_environment(project, env, pod_spec_keys(registry))
-    lockfile = _current_lock(project, resolved)
-    tree, documents = render_tree(project, resolved, lockfile, registry)
+    rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
+    count, warnings = len(rendered.documents), rendered.warnings
     if check:
-        drift = tuple(check_tree(project, tree))
+        drift = tuple(check_tree(project, rendered.tree))
         if not drift:
-            cache.remember(project, env, key, tree)
-        return RenderOutcome(env, drift=drift, documents=documents)
-    report = write_tree(project, tree)
-    cache.remember(project, env, key, tree)
-    return RenderOutcome(env, report=report, documents=documents)
+            cache.remember(project, env, key, rendered.tree)
+        return RenderOutcome(env, drift=drift, warnings=warnings, documents=count)
+    report = write_tree(project, rendered.tree)
+    cache.remember(project, env, key, rendered.tree)
+    return RenderOutcome(env, report=report, warnings=warnings, documents=count)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEnvironment:
+    """An environment rendered and validated in memory."""
+
+    tree: OutputTree
+    documents: tuple[RenderedDocument, ...]
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def render_tree(
@@ -108,17 +117,25 @@ def render_tree(
     resolved: ResolvedEnvironment,
     lockfile: Lockfile,
     registry: SchemaRegistry,
-) -> tuple[OutputTree, int]:
+) -> RenderedEnvironment:
     """The complete output tree of an environment, validated, in memory."""
-    display = project.relative(project.manifests_dir(resolved.name))
-    planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
-    documents = render_documents(planned, project.templates_dir, display)
+    documents = _render(project, resolved, lockfile, registry)
     result = check_documents(
         documents, registry=registry, context=validation_context(project, resolved)
     )
     if has_errors(result.diagnostics):
         raise ValidationFailed(result.diagnostics)
-    return build_tree(resolved.name, documents), len(documents)
+    return RenderedEnvironment(
+        build_tree(resolved.name, documents), tuple(documents), tuple(result.diagnostics)
+    )
+
+
+def _render(
+    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
+) -> list[RenderedDocument]:
+    display = project.relative(project.manifests_dir(resolved.name))
+    planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
+    return render_documents(planned, project.templates_dir, display)
 
 
 def _current_lock(project: Project, resolved: ResolvedEnvironment) -> Lockfile:
@@ -174,10 +191,7 @@ def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
 def validate_environment(project: Project, env: str, registry: SchemaRegistry) -> ValidationResult:
     """Render `env` in memory and validate it; write nothing."""
     resolved = load_environment(project, env, pod_spec_keys(registry))
-    lockfile = _current_lock(project, resolved)
-    display = project.relative(project.manifests_dir(resolved.name))
-    planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
-    documents = render_documents(planned, project.templates_dir, display)
+    documents = _render(project, resolved, _current_lock(project, resolved), registry)
     return check_documents(
         documents, registry=registry, context=validation_context(project, resolved)
     )

@@ -38,7 +38,7 @@ def test_committed_locks_are_reproduced_exactly(project):
 
 
 def test_existing_pins_are_kept_until_upgrade(project):
-    add_snapshot_model(project, "prod", "openai-main", "gpt-4o-2025-03-01")
+    add_snapshot_model(project, "prod", "openai", "gpt-4o-2025-03-01")
     assert lock_environment(project, "prod", LockOptions()).written  # snapshot digest moved
     assert pins(project, "prod")["chat-default"] == "gpt-4o-2024-11-20"
     outcome = lock_environment(
@@ -49,10 +49,10 @@ def test_existing_pins_are_kept_until_upgrade(project):
 
 
 def test_upgrade_provider_moves_only_that_providers_pins(project):
-    add_snapshot_model(project, "prod", "openai-main", "gpt-4o-2025-03-01")
-    add_snapshot_model(project, "prod", "openai-main", "gpt-4o-mini-2025-04-01")
+    add_snapshot_model(project, "prod", "openai", "gpt-4o-2025-03-01")
+    add_snapshot_model(project, "prod", "openai", "gpt-4o-mini-2025-04-01")
     add_snapshot_model(project, "prod", "gemini", "gemini-2.0-flash-002")
-    lock_environment(project, "prod", LockOptions(upgrade_providers=frozenset({"openai-main"})))
+    lock_environment(project, "prod", LockOptions(upgrade_providers=frozenset({"openai"})))
     assert pins(project, "prod")["chat-fast"] == "gpt-4o-mini-2025-04-01"
     assert pins(project, "prod")["gemini-flash"] == "gemini-2.0-flash-001"
     lock_environment(project, "prod", LockOptions(upgrade_all=True))
@@ -60,7 +60,7 @@ def test_upgrade_provider_moves_only_that_providers_pins(project):
 
 
 def test_a_pin_that_disappears_is_re_resolved(project):
-    path = project.snapshots_dir("prod") / "openai-main.json"
+    path = project.snapshots_dir("prod") / "openai.json"
     data = json.loads(path.read_text())
     data["models"] = [m for m in data["models"] if m["id"] != "gpt-4o-2024-11-20"]
     path.write_text(json.dumps(data))
@@ -69,7 +69,7 @@ def test_a_pin_that_disappears_is_re_resolved(project):
 
 
 def test_check_reports_stale_without_writing(project):
-    add_snapshot_model(project, "prod", "openai-main", "gpt-4o-2025-03-01")
+    add_snapshot_model(project, "prod", "openai", "gpt-4o-2025-03-01")
     before = project.lock_file("prod").read_bytes()
     outcome = lock_environment(project, "prod", LockOptions(), check=True)
     assert [d.code for d in outcome.stale] == ["lock-stale"]

@@ -113,3 +113,34 @@ def test_strategic_merge_atomic_lists_replace_and_delete_directive_removes():
         "tolerations": [{"key": "b"}],
         "containers": [{"name": "y"}],
     }
+
+
+def test_ports_merge_by_container_port_when_protocol_is_omitted():
+    schema = {
+        "properties": {
+            "ports": {
+                "type": "array",
+                "x-kubernetes-list-type": "map",
+                "x-kubernetes-list-map-keys": ["containerPort", "protocol"],
+            }
+        }
+    }
+    base = {"ports": [{"containerPort": 8000, "name": "http"}, {"containerPort": 9090}]}
+    patch = {"ports": [{"containerPort": 8000, "hostPort": 80}]}
+    merged = strategic_merge(base, patch, schema_merge_keys(schema))
+    assert merged["ports"] == [
+        {"containerPort": 8000, "name": "http", "hostPort": 80},
+        {"containerPort": 9090},
+    ]
+    keyed = {
+        "ports": [
+            {"containerPort": 53, "protocol": "UDP"},
+            {"containerPort": 53, "protocol": "TCP"},
+        ]
+    }
+    merged = strategic_merge(
+        keyed,
+        {"ports": [{"containerPort": 53, "protocol": "TCP", "name": "t"}]},
+        schema_merge_keys(schema),
+    )
+    assert merged["ports"][1] == {"containerPort": 53, "protocol": "TCP", "name": "t"}

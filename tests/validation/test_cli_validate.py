@@ -83,4 +83,4 @@ def test_validate_every_example_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert result.exit_code == 0, result.output
     for env in ("dev", "staging", "prod"):
         assert f"{env}: " in result.output
-    assert "warning[agentops-env-name]" in result.output
+    assert "warning" not in result.output  # the example is clean
