@@ -84,3 +84,17 @@ def test_validate_every_example_environment(monkeypatch: pytest.MonkeyPatch) -> 
     for env in ("dev", "staging", "prod"):
         assert f"{env}: " in result.output
     assert "warning" not in result.output  # the example is clean
+
+
+@pytest.mark.parametrize("version", ["1.9", "1.99", "latest"])
+def test_unsupported_kubernetes_version_is_a_usage_error(repo: Path, version: str) -> None:
+    folder = REPO_ROOT / "environments" / "dev" / "manifests"
+    result = CliRunner().invoke(cli, ["validate", "--kubernetes-version", version, str(folder)])
+    assert result.exit_code == 2
+    assert "known: 1.25" in result.output
+
+
+def test_older_kubernetes_version_uses_its_own_schemas(repo: Path) -> None:
+    folder = REPO_ROOT / "environments" / "prod" / "manifests"
+    result = CliRunner().invoke(cli, ["validate", "--kubernetes-version", "1.27", str(folder)])
+    assert result.exit_code == 0, result.output
