@@ -83,6 +83,10 @@ class CelEngine:
     _has_rules: dict[int, bool] = field(default_factory=dict)
     _has_defaults: dict[int, bool] = field(default_factory=dict)
     _has_lists: dict[int, bool] = field(default_factory=dict)
+    _rules: dict[int, list[tuple[Mapping[str, Any], str, bool]]] = field(default_factory=dict)
+    _functions: dict[str, Callable[..., Any]] = field(
+        default_factory=lambda: dict(KUBERNETES_FUNCTIONS)
+    )
     transition_rules_skipped: int = 0
 
     def has_rules(self, root: Schema) -> bool:
@@ -135,15 +139,22 @@ class CelEngine:
     def _run_rules(
         self, rules: list[Any], value: Any, path: JsonPath, out: list[CelFinding]
     ) -> None:
-        context = cel.Context(variables={"self": value}, functions=dict(KUBERNETES_FUNCTIONS))
-        for rule in rules:
-            text = str(rule.get("rule", ""))
-            if _OLD_SELF.search(text):
+        context = cel.Context(variables={"self": value}, functions=self._functions)
+        for rule, text, transition in self._prepared(rules):
+            if transition:
                 self.transition_rules_skipped += 1
                 continue
             finding = self._evaluate(rule, text, context, path)
             if finding is not None:
                 out.append(finding)
+
+    def _prepared(self, rules: list[Any]) -> list[tuple[Mapping[str, Any], str, bool]]:
+        """Each rule with its text and whether it is a transition rule, worked out once."""
+        key = id(rules)
+        if key not in self._rules:
+            texts = [(rule, str(rule.get("rule", ""))) for rule in rules]
+            self._rules[key] = [(r, t, bool(_OLD_SELF.search(t))) for r, t in texts]
+        return self._rules[key]
 
     def _evaluate(
         self, rule: Mapping[str, Any], text: str, context: Any, path: JsonPath
