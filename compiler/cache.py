@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from compiler import __version__
@@ -64,17 +64,21 @@ def is_fresh(project: Project, env: str, key: str) -> bool:
         return False
     if not isinstance(record, dict) or record.get("inputs") != key:
         return False
-    root = project.manifests_dir(env)
+    root = project.environment_dir(env)
     files = record.get("files", {})
     return bool(files) and all(_stat(root / path) == stamp for path, stamp in files.items())
 
 
-def remember(project: Project, env: str, key: str, tree: OutputTree) -> None:
+def remember(project: Project, env: str, key: str, trees: Sequence[OutputTree]) -> None:
     """Record the inputs and the written files' stamps after a successful render."""
     if not _enabled():
         return
-    root = project.manifests_dir(env)
-    files = {path: _stat(root / path) for path in tree.files}
+    root = project.environment_dir(env)
+    files = {
+        f"{tree.folder}/{path}": _stat(root / tree.folder / path)
+        for tree in trees
+        for path in tree.files
+    }
     cache_dir = project.root / CACHE_DIR
     with contextlib.suppress(OSError):
         if not (cache_dir / ".gitignore").exists():

@@ -133,9 +133,9 @@ def current_project() -> Project:
 
 
 def _register() -> None:
-    from compiler.commands import lock, render, schemas, validate
+    from compiler.commands import discover, lock, render, schemas, validate
 
-    for module in (lock, render, schemas, validate):
+    for module in (discover, lock, render, schemas, validate):
         cli.add_command(module.command)
 
 

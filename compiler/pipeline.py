@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compiler import cache
+from compiler.bootstrap import plan_bootstrap
 from compiler.errors import (
     Diagnostic,
     Location,
@@ -26,7 +27,7 @@ from compiler.lock import (
 from compiler.merge import MergeKeys, schema_merge_keys
 from compiler.models.artifacts import OutputTree, RenderedDocument
 from compiler.models.lock import Lockfile
-from compiler.project import Project
+from compiler.project import GITOPS_DIR, MANIFESTS_DIR, Project
 from compiler.render import render_documents
 from compiler.resources import plan_environment
 from compiler.schemas import SchemaRegistry
@@ -94,22 +95,43 @@ def render_environment(project: Project, env: str, *, check: bool = False) -> Re
     rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
     count, warnings = len(rendered.documents), rendered.warnings
     if check:
-        drift = tuple(check_tree(project, rendered.tree))
+        drift = tuple(d for tree in rendered.trees for d in check_tree(project, tree))
         if not drift:
-            cache.remember(project, env, key, rendered.tree)
+            cache.remember(project, env, key, rendered.trees)
         return RenderOutcome(env, drift=drift, warnings=warnings, documents=count)
-    report = write_tree(project, rendered.tree)
-    cache.remember(project, env, key, rendered.tree)
-    return RenderOutcome(env, report=report, warnings=warnings, documents=count)
+    reports = [write_tree(project, tree) for tree in rendered.trees]
+    cache.remember(project, env, key, rendered.trees)
+    return RenderOutcome(
+        env, report=_merge_reports(reports, rendered.trees), warnings=warnings, documents=count
+    )
+
+
+def _merge_reports(reports: list[WriteReport], trees: tuple[OutputTree, ...]) -> WriteReport:
+    """One report for all folders; paths outside `manifests/` are prefixed by their folder."""
+
+    def prefixed(tree: OutputTree, paths: tuple[str, ...]) -> tuple[str, ...]:
+        return (
+            paths if tree.folder == MANIFESTS_DIR else tuple(f"../{tree.folder}/{p}" for p in paths)
+        )
+
+    return WriteReport(
+        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.written)),
+        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.removed)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedEnvironment:
-    """An environment rendered and validated in memory."""
+    """An environment rendered and validated in memory: one tree per output folder."""
 
-    tree: OutputTree
+    trees: tuple[OutputTree, ...]
     documents: tuple[RenderedDocument, ...]
     warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def tree(self) -> OutputTree:
+        """The manifests tree."""
+        return self.trees[0]
 
 
 def render_tree(
@@ -118,24 +140,41 @@ def render_tree(
     lockfile: Lockfile,
     registry: SchemaRegistry,
 ) -> RenderedEnvironment:
-    """The complete output tree of an environment, validated, in memory."""
-    documents = _render(project, resolved, lockfile, registry)
-    result = check_documents(
-        documents, registry=registry, context=validation_context(project, resolved)
-    )
-    if has_errors(result.diagnostics):
-        raise ValidationFailed(result.diagnostics)
-    return RenderedEnvironment(
-        build_tree(resolved.name, documents), tuple(documents), tuple(result.diagnostics)
-    )
+    """Every output tree of an environment, validated, in memory."""
+    folders = _render(project, resolved, lockfile, registry)
+    diagnostics = [
+        d
+        for folder, documents in folders
+        for d in check_documents(
+            documents, registry=registry, context=validation_context(project, resolved, folder)
+        ).diagnostics
+    ]
+    if has_errors(diagnostics):
+        raise ValidationFailed(diagnostics)
+    trees = tuple(build_tree(resolved.name, documents, folder) for folder, documents in folders)
+    return RenderedEnvironment(trees, tuple(folders[0][1]), tuple(diagnostics))
 
 
 def _render(
     project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
-) -> list[RenderedDocument]:
-    display = project.relative(project.manifests_dir(resolved.name))
-    planned = plan_environment(resolved, lockfile, pod_spec_keys(registry))
-    return render_documents(planned, project.templates_dir, display)
+) -> list[tuple[str, list[RenderedDocument]]]:
+    """Rendered documents per output folder: manifests first, then gitops."""
+    manifests = project.relative(project.manifests_dir(resolved.name))
+    planned = {
+        MANIFESTS_DIR: plan_environment(resolved, lockfile, pod_spec_keys(registry)),
+        GITOPS_DIR: plan_bootstrap(resolved, manifests),
+    }
+    return [
+        (
+            folder,
+            render_documents(
+                plans,
+                project.templates_dir,
+                project.relative(project.output_dir(resolved.name, folder)),
+            ),
+        )
+        for folder, plans in planned.items()
+    ]
 
 
 def _current_lock(project: Project, resolved: ResolvedEnvironment) -> Lockfile:
@@ -191,13 +230,19 @@ def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
 def validate_environment(project: Project, env: str, registry: SchemaRegistry) -> ValidationResult:
     """Render `env` in memory and validate it; write nothing."""
     resolved = load_environment(project, env, pod_spec_keys(registry))
-    documents = _render(project, resolved, _current_lock(project, resolved), registry)
-    return check_documents(
-        documents, registry=registry, context=validation_context(project, resolved)
-    )
+    folders = _render(project, resolved, _current_lock(project, resolved), registry)
+    results = [
+        check_documents(
+            documents, registry=registry, context=validation_context(project, resolved, folder)
+        )
+        for folder, documents in folders
+    ]
+    return ValidationResult.combine(results)
 
 
-def validation_context(project: Project, resolved: ResolvedEnvironment) -> ValidationContext:
+def validation_context(
+    project: Project, resolved: ResolvedEnvironment, folder: str = MANIFESTS_DIR
+) -> ValidationContext:
     """What the validator must know about an environment: declared credentials, policies."""
     secrets: set[tuple[str, str]] = set()
     remote: set[str] = set()
@@ -211,7 +256,7 @@ def validation_context(project: Project, resolved: ResolvedEnvironment) -> Valid
             remote.add(provider.tls.ca_secret_ref.name)
     external = resolved.environment.secrets.backend == "external-secrets"
     return ValidationContext(
-        manifests_display_dir=project.relative(project.manifests_dir(resolved.name)),
+        manifests_display_dir=project.relative(project.output_dir(resolved.name, folder)),
         declared_secrets=frozenset(secrets),
         declared_remote_refs=frozenset(remote) if external else None,
         policies=resolved.environment.policies,

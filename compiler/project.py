@@ -14,6 +14,7 @@ ENVIRONMENT_FILE = "environment.yaml"
 LOCK_FILE = "models.lock"
 SNAPSHOTS_DIR = "snapshots"
 MANIFESTS_DIR = "manifests"
+GITOPS_DIR = "gitops"
 INDEX_FILE = ".modelplane-index.json"
 INVENTORY_SCHEMA_FILE = "inventory.schema.json"
 ENVIRONMENT_SCHEMA_FILE = "environment.schema.json"
@@ -66,6 +67,10 @@ class Project:
     def manifests_dir(self, env: str) -> Path:
         """`environments/<env>/manifests/`."""
         return self.environment_dir(env) / MANIFESTS_DIR
+
+    def output_dir(self, env: str, folder: str) -> Path:
+        """An output folder of one environment (`manifests` or `gitops`)."""
+        return self.environment_dir(env) / folder
 
     def environment_names(self) -> list[str]:
         """Every folder under `environments/` that holds an environment file, sorted."""

@@ -61,6 +61,15 @@ class ValidationResult:
     documents: int
     transition_rules_skipped: int
 
+    @staticmethod
+    def combine(results: Sequence[ValidationResult]) -> ValidationResult:
+        """Several results as one."""
+        return ValidationResult(
+            tuple(d for r in results for d in r.diagnostics),
+            sum(r.documents for r in results),
+            sum(r.transition_rules_skipped for r in results),
+        )
+
 
 def validate_documents(
     documents: Sequence[RenderedDocument],

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from compiler.errors import Diagnostic, Location, RenderError
 from compiler.models.artifacts import OutputTree, RenderedDocument
-from compiler.project import INDEX_FILE, Project
+from compiler.project import INDEX_FILE, MANIFESTS_DIR, Project
 from compiler.yamlio import dump_document
 
 KUSTOMIZATION = "kustomization.yaml"
@@ -39,20 +39,24 @@ class WriteReport:
         return bool(self.written or self.removed)
 
 
-def build_tree(env: str, documents: Sequence[RenderedDocument]) -> OutputTree:
+def build_tree(
+    env: str, documents: Sequence[RenderedDocument], folder: str = MANIFESTS_DIR
+) -> OutputTree:
     """Files for every document, one kustomization per folder, and the ownership index."""
     files: dict[str, bytes] = {doc.path: doc.text.encode("utf-8") for doc in documents}
-    folders: dict[str, list[str]] = {}
+    if not files and folder != MANIFESTS_DIR:
+        return OutputTree(env, {}, folder)  # nothing to own: prune what an earlier run wrote
+    subfolders: dict[str, list[str]] = {}
     for path in files:
         parent = PurePosixPath(path).parent.as_posix()
-        folders.setdefault(parent, []).append(PurePosixPath(path).name)
-    for folder, names in folders.items():
-        if folder != ".":
-            files[f"{folder}/{KUSTOMIZATION}"] = _kustomization(sorted(names))
-    top = sorted([f"{folder}/" for folder in folders if folder != "."] + folders.get(".", []))
+        subfolders.setdefault(parent, []).append(PurePosixPath(path).name)
+    for sub, names in subfolders.items():
+        if sub != ".":
+            files[f"{sub}/{KUSTOMIZATION}"] = _kustomization(sorted(names))
+    top = sorted([f"{sub}/" for sub in subfolders if sub != "."] + subfolders.get(".", []))
     files[KUSTOMIZATION] = _kustomization([name.rstrip("/") for name in top])
     files[INDEX_FILE] = _index(sorted([*files, INDEX_FILE]))
-    return OutputTree(env, dict(sorted(files.items())))
+    return OutputTree(env, dict(sorted(files.items())), folder)
 
 
 def _kustomization(resources: list[str]) -> bytes:
@@ -87,7 +91,7 @@ def _disk_files(root: Path) -> dict[str, Path]:
 
 def check_tree(project: Project, tree: OutputTree) -> list[Diagnostic]:
     """Every difference between the tree and the manifests on disk (empty: up to date)."""
-    root = project.manifests_dir(tree.env)
+    root = project.output_dir(tree.env, tree.folder)
     disk = _disk_files(root)
     display = project.relative(root)
     hint = f"run `modelplane render --env {tree.env}` and commit the result"
@@ -126,7 +130,7 @@ def check_tree(project: Project, tree: OutputTree) -> list[Diagnostic]:
 
 def write_tree(project: Project, tree: OutputTree) -> WriteReport:
     """Replace the environment's manifests with `tree` in one swap; keep foreign files."""
-    root = project.manifests_dir(tree.env)
+    root = project.output_dir(tree.env, tree.folder)
     disk = _disk_files(root)
     owned = read_owned(root)
     foreign = {p: f for p, f in disk.items() if p not in owned and p not in tree.files}
@@ -135,6 +139,9 @@ def write_tree(project: Project, tree: OutputTree) -> WriteReport:
     removed = tuple(sorted(p for p in owned if p in disk and p not in tree.files))
     if not written and not removed:
         return WriteReport((), ())
+    if not tree.files and not foreign:
+        shutil.rmtree(root)
+        return WriteReport((), removed)
     _swap_in(root, tree.files, disk, foreign)
     return WriteReport(written, removed)
 

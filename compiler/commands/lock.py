@@ -15,6 +15,7 @@ from compiler.cli import (
     reporting,
     selected_envs,
 )
+from compiler.commands.discover import discover_envs
 from compiler.errors import ExitCode
 
 
@@ -30,6 +31,7 @@ from compiler.errors import ExitCode
 )
 @click.option("--upgrade-model", multiple=True, metavar="MODEL", help="Re-pin this model.")
 @click.option("--dry-run", is_flag=True, help="Print the lock instead of writing it.")
+@click.option("--refresh", is_flag=True, help="Run discovery first (network), then lock.")
 @click.pass_obj
 def command(
     ctx: Context,
@@ -40,6 +42,7 @@ def command(
     upgrade_provider: tuple[str, ...],
     upgrade_model: tuple[str, ...],
     dry_run: bool,
+    refresh: bool,
 ) -> None:
     """Pin every model selector from the discovery snapshots into models.lock (offline)."""
     from compiler.lock import LockOptions
@@ -48,15 +51,17 @@ def command(
     options = LockOptions(upgrade, frozenset(upgrade_provider), frozenset(upgrade_model))
     with reporting(ctx):
         project = current_project()
+        names = selected_envs(project, envs, all_envs)
+        failed = refresh and discover_envs(ctx, project, names)
         outcomes = [
-            lock_environment(project, env, options, check=check, dry_run=dry_run)
-            for env in selected_envs(project, envs, all_envs)
+            lock_environment(project, env, options, check=check, dry_run=dry_run) for env in names
         ]
         stale = [d for o in outcomes for d in o.stale]
         emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)
         for outcome in outcomes:
             click.echo(outcome.result.text if dry_run else _lock_line(outcome, check), nl=False)
-        sys.exit(ExitCode.FINDINGS if stale else ExitCode.OK)
+        # A failed refresh still locks against the last good snapshots, then exits 4.
+        sys.exit(ExitCode.NETWORK if failed else ExitCode.FINDINGS if stale else ExitCode.OK)
 
 
 def _lock_line(outcome: Any, check: bool) -> str:

@@ -69,7 +69,8 @@ class RenderedDocument:
 
 @dataclass(frozen=True, slots=True)
 class OutputTree:
-    """Every file modelplane owns in one environment's manifests folder, as bytes."""
+    """Every file modelplane owns in one output folder of an environment, as bytes."""
 
     env: str
     files: Mapping[str, bytes]
+    folder: str = "manifests"

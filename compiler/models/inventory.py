@@ -360,6 +360,50 @@ class Overrides(BaseModel):
     model_apis: tuple[dict[str, Any], ...] = Field(default=(), alias="modelApis")
 
 
+class ArgoCD(BaseModel):
+    """Argo CD Application settings."""
+
+    model_config = _STRICT
+
+    namespace: Name = Field(default="argocd", description="Where the Application lives.")
+    project: str = Field(default="default", min_length=1)
+    destination_server: str | None = Field(
+        default="https://kubernetes.default.svc", alias="destinationServer"
+    )
+    destination_name: str | None = Field(default=None, alias="destinationName")
+    automated: bool = Field(default=True, description="Sync automatically, prune, self-heal.")
+
+
+class Flux(BaseModel):
+    """Flux GitRepository and Kustomization settings."""
+
+    model_config = _STRICT
+
+    namespace: Name = Field(default="flux-system", description="Where the Flux objects live.")
+    interval: Duration = "5m"
+    prune: bool = True
+    secret_ref: Name | None = Field(
+        default=None, alias="secretRef", description="Secret with Git credentials."
+    )
+
+
+class GitOps(BaseModel):
+    """The GitOps engine that applies this environment's manifests folder."""
+
+    model_config = _STRICT
+
+    engine: Literal["argocd", "flux"]
+    repo_url: Annotated[str, StringConstraints(pattern=r"^(https?|ssh)://\S+$|^git@\S+:\S+$")] = (
+        Field(alias="repoURL")
+    )
+    revision: str = Field(default="main", min_length=1)
+    path: str | None = Field(
+        default=None, description="Path of the manifests in the repo; default: this repo's."
+    )
+    argocd: ArgoCD = Field(default_factory=ArgoCD)
+    flux: Flux = Field(default_factory=Flux)
+
+
 class Environment(BaseModel):
     """`environments/<env>/environment.yaml`."""
 
@@ -374,6 +418,9 @@ class Environment(BaseModel):
     labels: dict[str, str] = Field(default_factory=dict, description="Added to every object.")
     targets: tuple[Literal["agentops", "kaos"], ...] = Field(
         default=("agentops", "kaos"), description="Operators to render for."
+    )
+    gitops: GitOps | None = Field(
+        default=None, description="Render Argo CD or Flux objects into environments/<env>/gitops/."
     )
 
 

@@ -1,0 +1,97 @@
+"""OpenRouter: `GET /api/v1/models`, public (Bearer sent if configured); follows `links.next`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from pydantic import BaseModel
+
+from compiler.discovery.auth import AuthStyle
+from compiler.discovery.base import AdapterContext, Discovered, no_headers, paginate
+from compiler.discovery.dates import day_from_iso, day_from_unix
+from compiler.discovery.openai_list import RESPONSE
+from compiler.models.snapshot import DetailValue, SnapshotModel
+
+AUTH: AuthStyle = "optional-bearer"
+request_headers = no_headers
+
+
+class Architecture(BaseModel):
+    """Modalities of a model."""
+
+    model_config = RESPONSE
+
+    input_modalities: list[str] = []
+    output_modalities: list[str] = []
+
+
+class TopProvider(BaseModel):
+    """Limits of the best upstream."""
+
+    model_config = RESPONSE
+
+    max_completion_tokens: int | None = None
+
+
+class RouterModel(BaseModel):
+    """One OpenRouter model."""
+
+    model_config = RESPONSE
+
+    id: str
+    canonical_slug: str | None = None
+    created: int | None = None
+    context_length: int | None = None
+    architecture: Architecture = Architecture()
+    top_provider: TopProvider = TopProvider()
+    supported_parameters: list[str] = []
+    pricing: dict[str, str | None] = {}
+    expiration_date: str | None = None
+
+
+class RouterList(BaseModel):
+    """The list envelope; newer responses add `links.next`."""
+
+    model_config = RESPONSE
+
+    data: list[dict[str, Any]]
+    links: dict[str, str | None] = {}
+
+
+def discover(ctx: AdapterContext) -> Discovered:
+    """List OpenRouter's models, page by page when the API pages."""
+    url = ctx.url("models")
+    fetcher = ctx.fetcher
+
+    def page(cursor: str | None) -> tuple[list[RouterModel], str | None]:
+        target = _absolute(url, cursor) if cursor else url
+        body = fetcher.parse(RouterList, fetcher.get_json(target), target)
+        models = [fetcher.parse(RouterModel, item, target) for item in body.data]
+        return models, body.links.get("next")
+
+    return Discovered(url, [_to_snapshot(m) for m in paginate(fetcher, page)])
+
+
+def _to_snapshot(model: RouterModel) -> SnapshotModel:
+    details: dict[str, DetailValue] = {"canonicalSlug": model.canonical_slug}
+    for name in ("prompt", "completion"):
+        details[f"price.{name}"] = model.pricing.get(name)
+    params = set(model.supported_parameters)
+    capabilities = params & {"tools", "reasoning", "structured_outputs"}
+    return SnapshotModel(
+        id=model.id,
+        created=day_from_unix(model.created),
+        context_window=model.context_length or None,
+        max_output_tokens=model.top_provider.max_completion_tokens or None,
+        capabilities=tuple(capabilities),
+        input_modalities=tuple(model.architecture.input_modalities),
+        output_modalities=tuple(model.architecture.output_modalities),
+        retires_at=day_from_iso(model.expiration_date),
+        details={k: v for k, v in details.items() if v is not None},
+    )
+
+
+def _absolute(base: str, link: str) -> str:
+    # links.next is documented as a path (`/api/v1/models?offset=500&limit=500`).
+    return str(httpx.URL(base).join(link))
