@@ -8,7 +8,7 @@ pure-Python cel-python on the HTTPRoute rules) and evaluated at every schema nod
 declares them, including inside lists and maps, against the object *after* structural
 defaulting. Transition rules (those reading `oldSelf`) need the stored object, so they
 are skipped and counted. Functions Kubernetes adds to CEL that the evaluator lacks are
-provided in Python (`KUBERNETES_FUNCTIONS`); a rule that still cannot be compiled or run
+provided in Python (`compiler.cellib`); a rule that still cannot be compiled or run
 is reported once as a warning with its text, never silently passed.
 """
 
@@ -18,10 +18,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import cel
 
+from compiler.cellib import KUBERNETES_FUNCTIONS
 from compiler.models.artifacts import JsonPath
 from compiler.structural import (
     Schema,
@@ -47,31 +47,6 @@ class CelFinding:
     message: str
     rule: str
     kind: FindingKind
-
-
-def _is_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return bool(parts.scheme) and (bool(parts.netloc) or parts.scheme in ("mailto", "urn"))
-
-
-def _split(value: str, separator: str, limit: int = -1) -> list[str]:
-    if limit == 0:
-        return []
-    return value.split(separator, limit - 1) if limit > 0 else value.split(separator)
-
-
-# Kubernetes CEL libraries (strings, lists, URLs) used by real CRDs; receiver first.
-KUBERNETES_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
-    "split": _split,
-    "lowerAscii": lambda s: s.lower(),
-    "upperAscii": lambda s: s.upper(),
-    "trim": lambda s: s.strip(),
-    "replace": lambda s, old, new, n=-1: s.replace(old, new, n),
-    "indexOf": lambda s, sub, start=0: s.find(sub, start),
-    "lastIndexOf": lambda s, sub: s.rfind(sub),
-    "join": lambda items, sep="": sep.join(items),
-    "isURL": _is_url,
-}
 
 
 @dataclass(slots=True)

@@ -115,3 +115,22 @@ def test_defaults_are_applied_before_rules() -> None:
         kind={"type": "string", "default": "Service"},
     )
     assert CelEngine().check(schema, apply_defaults(schema, {"spec": {}})) == []
+
+
+def test_quantity_and_url_libraries() -> None:
+    rules = [
+        {"rule": "quantity(self.mem).isGreaterThan(quantity('512Mi'))"},
+        {"rule": "quantity(self.cpu).compareTo(quantity('1')) < 0"},
+        {"rule": "quantity('1.5k').asInteger() == 1500"},
+        {"rule": "isQuantity(self.mem) && !isQuantity('lots')"},
+        {"rule": "url(self.endpoint).getScheme() == 'https'"},
+        {"rule": "url(self.endpoint).getHostname() == 'llm.example.com'"},
+        {"rule": "url(self.endpoint).getPort() == '8443'"},
+    ]
+    value = {"spec": {"mem": "1Gi", "cpu": "500m", "endpoint": "https://llm.example.com:8443/v1"}}
+    assert CelEngine().check(_schema(rules), value) == []
+
+
+def test_quantity_of_garbage_is_an_evaluation_error() -> None:
+    (finding,) = CelEngine().check(_schema([{"rule": "quantity('lots').sign() > 0"}]), {"spec": {}})
+    assert finding.kind == "error"
