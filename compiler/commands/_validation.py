@@ -11,7 +11,7 @@ from compiler.corekinds import (
     bundled_versions,
     check_kubernetes_version,
 )
-from compiler.errors import Diagnostic, Location, UsageError
+from compiler.errors import CompilerError, Diagnostic, Location, UsageError
 from compiler.project import Project
 from compiler.schemas import SchemaRegistry
 from compiler.validate import ValidationResult, validate_paths
@@ -39,7 +39,12 @@ def run(
     if paths:
         result = validate_paths(paths, registry=registry, display=project.relative)
         return [("manifests", result)]
-    return [
-        (env, validate_environment(project, env, registry))
-        for env in selected_envs(project, envs, all_envs)
-    ]
+    results = []
+    for env in selected_envs(project, envs, all_envs):
+        try:
+            results.append((env, validate_environment(project, env, registry)))
+        except CompilerError as exc:  # an inventory or lock problem: report, go on
+            if isinstance(exc, UsageError):
+                raise
+            results.append((env, ValidationResult(tuple(exc.diagnostics), 0, 0)))
+    return results
