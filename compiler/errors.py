@@ -105,3 +105,13 @@ class UsageError(CompilerError):
     """The command line names something that does not exist."""
 
     exit_code = ExitCode.USAGE
+
+
+def combine_errors(errors: Sequence[CompilerError]) -> CompilerError:
+    """One error carrying every diagnostic; the most severe exit code wins."""
+    kinds = {type(e) for e in errors}
+    combined = (kinds.pop() if len(kinds) == 1 else CompilerError)(
+        [d for e in errors for d in e.diagnostics]
+    )
+    combined.exit_code = max(e.exit_code for e in errors)
+    return combined

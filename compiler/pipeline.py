@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from compiler import cache
 from compiler.bootstrap import plan_bootstrap
 from compiler.errors import (
+    CompilerError,
     Diagnostic,
     Location,
     LockError,
     RenderError,
     ValidationFailed,
+    combine_errors,
     has_errors,
 )
+from compiler.fsio import atomic_write_bytes
 from compiler.inventory import ResolvedEnvironment, load_environment
 from compiler.lock import (
     LockOptions,
@@ -59,6 +64,23 @@ class RenderOutcome:
     documents: int = 0
 
 
+def lock_environments(
+    project: Project,
+    envs: Sequence[str],
+    options: LockOptions,
+    *,
+    check: bool = False,
+    dry_run: bool = False,
+) -> list[LockOutcome]:
+    """Resolve every environment's lock first; write them only if all of them resolved."""
+    registry = SchemaRegistry.load(project.schemas_dir)
+    resolved = _for_each(envs, lambda env: _resolve_lock(project, env, options, registry))
+    return [
+        _finish_lock(project, env, *parts, check=check, dry_run=dry_run)
+        for env, parts in zip(envs, resolved, strict=True)
+    ]
+
+
 def lock_environment(
     project: Project,
     env: str,
@@ -67,43 +89,104 @@ def lock_environment(
     check: bool = False,
     dry_run: bool = False,
 ) -> LockOutcome:
-    """Resolve the lock of `env`; write it unless checking or dry-running."""
-    registry = SchemaRegistry.load(project.schemas_dir)
+    """Resolve (and write, unless checking or dry-running) one environment's lock."""
+    return lock_environments(project, [env], options, check=check, dry_run=dry_run)[0]
+
+
+def _resolve_lock(
+    project: Project, env: str, options: LockOptions, registry: SchemaRegistry
+) -> tuple[LockResult, str | None, tuple[Diagnostic, ...]]:
     resolved = load_environment(project, env, pod_spec_keys(registry))
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
-    if check:
-        return LockOutcome(
-            env, result, stale=tuple(stale_lock_problems(project, resolved, result, current_text))
-        )
-    written = False
-    if not dry_run and result.text != current_text:
-        from compiler.fsio import atomic_write_bytes
+    stale = tuple(stale_lock_problems(project, resolved, result, current_text))
+    return result, current_text, stale
 
-        atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
-        written = True
-    return LockOutcome(env, result, written=written)
+
+def _finish_lock(
+    project: Project,
+    env: str,
+    result: LockResult,
+    current_text: str | None,
+    stale: tuple[Diagnostic, ...],
+    *,
+    check: bool,
+    dry_run: bool,
+) -> LockOutcome:
+    if check:
+        return LockOutcome(env, result, stale=stale)
+    if dry_run or result.text == current_text:
+        return LockOutcome(env, result)
+    atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
+    return LockOutcome(env, result, written=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """An environment rendered in memory (or known fresh from the cache), not yet written."""
+
+    env: str
+    key: str
+    trees: tuple[OutputTree, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    documents: int = 0
+    cached: bool = False
+
+
+def render_environments(
+    project: Project, envs: Sequence[str], *, check: bool = False
+) -> list[RenderOutcome]:
+    """Render and validate every environment in memory; write only if all of them passed."""
+    registry = SchemaRegistry.load(project.schemas_dir)
+    prepared = _for_each(envs, lambda env: _prepare(project, env, registry))
+    return [_finish_render(project, p, check=check) for p in prepared]
 
 
 def render_environment(project: Project, env: str, *, check: bool = False) -> RenderOutcome:
-    """Render `env` in memory, validate it, then write it (or compare it with the disk)."""
+    """Render, validate and write (or compare with the disk) one environment."""
+    return render_environments(project, [env], check=check)[0]
+
+
+def _prepare(project: Project, env: str, registry: SchemaRegistry) -> _Prepared:
     key = cache.inputs_key(project, env)
     if cache.is_fresh(project, env, key):
-        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
-    registry = SchemaRegistry.load(project.schemas_dir)
+        return _Prepared(env, key, cached=True)
     resolved = load_environment(project, env, pod_spec_keys(registry))
     rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
-    count, warnings = len(rendered.documents), rendered.warnings
+    return _Prepared(env, key, rendered.trees, rendered.warnings, len(rendered.documents))
+
+
+def _finish_render(project: Project, prepared: _Prepared, *, check: bool) -> RenderOutcome:
+    env, trees = prepared.env, prepared.trees
+    if prepared.cached:
+        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
+    warnings, documents = prepared.warnings, prepared.documents
     if check:
-        drift = tuple(d for tree in rendered.trees for d in check_tree(project, tree))
+        drift = tuple(d for tree in trees for d in check_tree(project, tree))
         if not drift:
-            cache.remember(project, env, key, rendered.trees)
-        return RenderOutcome(env, drift=drift, warnings=warnings, documents=count)
-    reports = [write_tree(project, tree) for tree in rendered.trees]
-    cache.remember(project, env, key, rendered.trees)
-    return RenderOutcome(
-        env, report=_merge_reports(reports, rendered.trees), warnings=warnings, documents=count
-    )
+            cache.remember(project, env, prepared.key, trees)
+        return RenderOutcome(env, drift=drift, warnings=warnings, documents=documents)
+    reports = [write_tree(project, tree) for tree in trees]
+    cache.remember(project, env, prepared.key, trees)
+    report = _merge_reports(reports, trees)
+    return RenderOutcome(env, report=report, warnings=warnings, documents=documents)
+
+
+_T = TypeVar("_T")
+
+
+def _for_each(envs: Sequence[str], step: Callable[[str], _T]) -> list[_T]:
+    """Run `step` for every environment; collect every failure and raise them together."""
+    results: list[_T] = []
+    failures: list[CompilerError] = []
+    for env in envs:
+        try:
+            results.append(step(env))
+        except CompilerError as exc:
+            failures.append(exc)
+    if failures:
+        raise combine_errors(failures)
+    return results
 
 
 def _merge_reports(reports: list[WriteReport], trees: tuple[OutputTree, ...]) -> WriteReport:

@@ -46,16 +46,14 @@ def command(
 ) -> None:
     """Pin every model selector from the discovery snapshots into models.lock (offline)."""
     from compiler.lock import LockOptions
-    from compiler.pipeline import lock_environment
+    from compiler.pipeline import lock_environments
 
     options = LockOptions(upgrade, frozenset(upgrade_provider), frozenset(upgrade_model))
     with reporting(ctx):
         project = current_project()
         names = selected_envs(project, envs, all_envs)
         failed = refresh and discover_envs(ctx, project, names)
-        outcomes = [
-            lock_environment(project, env, options, check=check, dry_run=dry_run) for env in names
-        ]
+        outcomes = lock_environments(project, names, options, check=check, dry_run=dry_run)
         stale = [d for o in outcomes for d in o.stale]
         emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)
         for outcome in outcomes:

@@ -26,14 +26,11 @@ from compiler.errors import ExitCode
 @click.pass_obj
 def command(ctx: Context, envs: tuple[str, ...], all_envs: bool, check: bool) -> None:
     """Render, validate and write environments/<env>/manifests (offline)."""
-    from compiler.pipeline import render_environment
+    from compiler.pipeline import render_environments
 
     with reporting(ctx):
         project = current_project()
-        outcomes = [
-            render_environment(project, env, check=check)
-            for env in selected_envs(project, envs, all_envs)
-        ]
+        outcomes = render_environments(project, selected_envs(project, envs, all_envs), check=check)
         drift = [d for o in outcomes for d in o.drift]
         emit_diagnostics(ctx, [w for o in outcomes for w in o.warnings] + drift)
         for outcome in outcomes:

@@ -121,7 +121,7 @@ def test_internal_errors_have_no_traceback_unless_asked(repo, monkeypatch):
     def boom(*args, **kwargs):
         raise ValueError("kaboom")
 
-    monkeypatch.setattr(pipeline, "render_environment", boom)
+    monkeypatch.setattr(pipeline, "render_environments", boom)
     result = run("render", "--env", "dev")
     assert result.exit_code == 3
     assert result.stderr == (
@@ -142,3 +142,16 @@ def test_python_dash_m_and_help_are_light():
         [sys.executable, "-m", "compiler", "--version"], capture_output=True, text=True, check=True
     )
     assert version.stdout.startswith("modelplane, version ")
+
+
+def test_render_all_is_all_or_nothing_and_reports_every_failing_environment(repo):
+    for env in ("dev", "staging"):
+        env_file = repo / f"environments/{env}/environment.yaml"
+        env_file.write_text(env_file.read_text().replace("namespace: llm-", "namespace: LLM_"))
+    prod_chat = repo / "environments/prod/manifests/modelapis/chat.yaml"
+    prod_chat.write_text("stale\n")
+    result = run("render", "--all")
+    assert result.exit_code == 1
+    assert "environments/dev/environment.yaml:2:12" in result.stderr
+    assert "environments/staging/environment.yaml:2:12" in result.stderr
+    assert prod_chat.read_text() == "stale\n"  # prod was fine, but nothing is written
