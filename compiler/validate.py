@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from compiler import corekinds
+from compiler.agentops_checks import check_agentops_providers
 from compiler.celrules import CelFinding
 from compiler.crds import DNS_LABEL, DNS_SUBDOMAIN, QUANTITY
-from compiler.crossrefs import check_agentops_names, check_backend_refs, check_unique_names
+from compiler.crossrefs import check_backend_refs, check_unique_names
 from compiler.errors import Diagnostic, Severity, sorted_diagnostics
 from compiler.findings import Finding
 from compiler.manifests import load_manifests
@@ -214,7 +215,7 @@ def _across_documents(
         *check_modelapis(objects, context.declared_env_vars, context.policies),
         *check_backend_refs(objects),
         *check_secret_refs(objects, context.declared_secrets, context.declared_remote_refs),
-        *check_agentops_names(objects),
+        *check_agentops_providers(objects),
         *scan_for_secrets(objects),
     ]
 
