@@ -110,11 +110,16 @@ def _fail(ctx: Context, diagnostics: Sequence[Diagnostic], code: ExitCode) -> No
     sys.exit(code)
 
 
+def say(ctx: Context, text: str, *, nl: bool = True) -> None:
+    """A status line for people: stdout, or stderr when stdout carries JSON for tools."""
+    click.echo(text, nl=nl, err=ctx.fmt == "json")
+
+
 def emit_diagnostics(ctx: Context, diagnostics: Sequence[Diagnostic]) -> None:
     """Print diagnostics to stderr (stdout for json) in the chosen format."""
     from compiler.report import format_diagnostics, summarize
 
-    if not diagnostics:
+    if not diagnostics and ctx.fmt != "json":
         return
     text = format_diagnostics(diagnostics, ctx.fmt)
     if ctx.fmt == "json":

@@ -155,3 +155,10 @@ def test_render_all_is_all_or_nothing_and_reports_every_failing_environment(repo
     assert "environments/dev/environment.yaml:2:12" in result.stderr
     assert "environments/staging/environment.yaml:2:12" in result.stderr
     assert prod_chat.read_text() == "stale\n"  # prod was fine, but nothing is written
+
+
+def test_json_format_keeps_stdout_machine_readable(repo):
+    result = run("--format", "json", "render", "--env", "prod")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    assert "prod: manifests up to date" in result.stderr
