@@ -134,3 +134,33 @@ def test_quantity_and_url_libraries() -> None:
 def test_quantity_of_garbage_is_an_evaluation_error() -> None:
     (finding,) = CelEngine().check(_schema([{"rule": "quantity('lots').sign() > 0"}]), {"spec": {}})
     assert finding.kind == "error"
+
+
+def test_every_rule_in_the_project_schemas_compiles(repo_schemas) -> None:
+    import re
+
+    from compiler.cellib import KUBERNETES_FUNCTIONS
+    from compiler.schemas import SchemaRegistry
+
+    registry = SchemaRegistry.load(repo_schemas)
+    engine = CelEngine()
+    called = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)\(")
+    standard = {"has", "size", "all", "exists", "exists_one", "filter", "map", "matches"}
+    standard |= {"startsWith", "endsWith", "contains", "duration", "timestamp", "int", "string"}
+    for key in registry.kinds():
+        rules: list[str] = []
+        _collect(registry.schema_for(*key), rules)
+        for rule in rules:
+            assert engine._program(rule) is not None, (key, rule)
+            unknown = set(called.findall(rule)) - standard - set(KUBERNETES_FUNCTIONS)
+            assert not unknown, (key, rule, unknown)
+
+
+def _collect(node: Any, out: list[str]) -> None:
+    if isinstance(node, dict):
+        out += [r["rule"] for r in node.get("x-kubernetes-validations", ())]
+        for child in node.values():
+            _collect(child, out)
+    elif isinstance(node, list):
+        for child in node:
+            _collect(child, out)
