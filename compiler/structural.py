@@ -12,6 +12,8 @@ _EMPTY: Schema = {}
 
 def deref(root: Schema, node: Any) -> Schema:
     """Follow local `#/$defs/Name` references; anything else resolves to an empty schema."""
+    if type(node) is dict and "$ref" not in node:  # the hot path: schemas are JSON dicts
+        return node
     seen = 0
     while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 32:
         name = str(node["$ref"]).removeprefix("#/$defs/")
@@ -25,7 +27,7 @@ def deref(root: Schema, node: Any) -> Schema:
 def property_schema(root: Schema, node: Schema, key: str) -> Schema | None:
     """The schema of `key` inside an object node: a declared property or the map's values."""
     props = node.get("properties")
-    if isinstance(props, Mapping) and key in props:
+    if props and key in props:
         return deref(root, props[key])
     extra = node.get("additionalProperties")
     return deref(root, extra) if isinstance(extra, Mapping) else None
