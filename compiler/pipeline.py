@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from compiler import cache
 from compiler.bootstrap import plan_bootstrap
+from compiler.corekinds import DEFAULT_KUBERNETES_VERSION
 from compiler.errors import (
     CompilerError,
     Diagnostic,
@@ -229,7 +230,9 @@ def render_tree(
         d
         for folder, documents in folders
         for d in check_documents(
-            documents, registry=registry, context=validation_context(project, resolved, folder)
+            documents,
+            registry=registry,
+            context=validation_context(project, resolved, folder, registry),
         ).diagnostics
     ]
     if has_errors(diagnostics):
@@ -310,13 +313,20 @@ def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
     return lambda path: lookup(("spec", "podSpec", *path))
 
 
-def validate_environment(project: Project, env: str, registry: SchemaRegistry) -> ValidationResult:
-    """Render `env` in memory and validate it; write nothing."""
+def validate_environment(
+    project: Project, env: str, registry: SchemaRegistry, kubernetes_version: str | None = None
+) -> ValidationResult:
+    """Render `env` in memory and validate it; write nothing.
+
+    `kubernetes_version` (the command line's) wins over the environment's own.
+    """
     resolved = load_environment(project, env, pod_spec_keys(registry))
     folders = _render(project, resolved, _current_lock(project, resolved), registry)
     results = [
         check_documents(
-            documents, registry=registry, context=validation_context(project, resolved, folder)
+            documents,
+            registry=registry,
+            context=validation_context(project, resolved, folder, registry, kubernetes_version),
         )
         for folder, documents in folders
     ]
@@ -324,7 +334,11 @@ def validate_environment(project: Project, env: str, registry: SchemaRegistry) -
 
 
 def validation_context(
-    project: Project, resolved: ResolvedEnvironment, folder: str = MANIFESTS_DIR
+    project: Project,
+    resolved: ResolvedEnvironment,
+    folder: str = MANIFESTS_DIR,
+    registry: SchemaRegistry | None = None,
+    kubernetes_version: str | None = None,
 ) -> ValidationContext:
     """What the validator must know about an environment: declared credentials, policies."""
     secrets: set[tuple[str, str]] = set()
@@ -343,4 +357,7 @@ def validation_context(
         declared_secrets=frozenset(secrets),
         declared_remote_refs=frozenset(remote) if external else None,
         policies=resolved.environment.policies,
+        kubernetes_version=kubernetes_version
+        or resolved.environment.kubernetes_version
+        or (registry.kubernetes_version if registry else DEFAULT_KUBERNETES_VERSION),
     )

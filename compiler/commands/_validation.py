@@ -42,7 +42,7 @@ def run(
     results = []
     for env in selected_envs(project, envs, all_envs):
         try:
-            results.append((env, validate_environment(project, env, registry)))
+            results.append((env, validate_environment(project, env, registry, kubernetes_version)))
         except CompilerError as exc:  # an inventory or lock problem: report, go on
             if isinstance(exc, UsageError):
                 raise
