@@ -38,7 +38,7 @@ from compiler.render import render_documents
 from compiler.resources import plan_environment
 from compiler.schemas import SchemaRegistry
 from compiler.validate import ValidationContext, ValidationResult, check_documents
-from compiler.write import WriteReport, build_tree, check_tree, write_tree
+from compiler.write import WriteReport, build_tree, check_tree, foreign_collisions, write_tree
 
 MODEL_API_KIND = ("kaos.tools/v1alpha1", "ModelAPI")
 
@@ -154,6 +154,9 @@ def _prepare(project: Project, env: str, registry: SchemaRegistry) -> _Prepared:
         return _Prepared(env, key, cached=True)
     resolved = load_environment(project, env, pod_spec_keys(registry))
     rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
+    clashes = [d for tree in rendered.trees for d in foreign_collisions(project, tree)]
+    if clashes:
+        raise RenderError(clashes)
     return _Prepared(env, key, rendered.trees, rendered.warnings, len(rendered.documents))
 
 
