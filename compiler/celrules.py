@@ -8,7 +8,7 @@ pure-Python cel-python on the HTTPRoute rules) and evaluated at every schema nod
 declares them, including inside lists and maps, against the object *after* structural
 defaulting. Transition rules (those reading `oldSelf`) need the stored object, so they
 are skipped and counted. Functions Kubernetes adds to CEL that the evaluator lacks are
-provided in Python (`KUBERNETES_FUNCTIONS`); a rule that still cannot be compiled or run
+provided in Python (`compiler.cellib`); a rule that still cannot be compiled or run
 is reported once as a warning with its text, never silently passed.
 """
 
@@ -18,10 +18,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import cel
 
+from compiler.cellib import KUBERNETES_FUNCTIONS
 from compiler.models.artifacts import JsonPath
 from compiler.structural import (
     Schema,
@@ -49,31 +49,6 @@ class CelFinding:
     kind: FindingKind
 
 
-def _is_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return bool(parts.scheme) and (bool(parts.netloc) or parts.scheme in ("mailto", "urn"))
-
-
-def _split(value: str, separator: str, limit: int = -1) -> list[str]:
-    if limit == 0:
-        return []
-    return value.split(separator, limit - 1) if limit > 0 else value.split(separator)
-
-
-# Kubernetes CEL libraries (strings, lists, URLs) used by real CRDs; receiver first.
-KUBERNETES_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
-    "split": _split,
-    "lowerAscii": lambda s: s.lower(),
-    "upperAscii": lambda s: s.upper(),
-    "trim": lambda s: s.strip(),
-    "replace": lambda s, old, new, n=-1: s.replace(old, new, n),
-    "indexOf": lambda s, sub, start=0: s.find(sub, start),
-    "lastIndexOf": lambda s, sub: s.rfind(sub),
-    "join": lambda items, sep="": sep.join(items),
-    "isURL": _is_url,
-}
-
-
 @dataclass(slots=True)
 class CelEngine:
     """Compiles each rule once per run and evaluates rules against defaulted objects."""
@@ -83,8 +58,9 @@ class CelEngine:
     _has_rules: dict[int, bool] = field(default_factory=dict)
     _has_defaults: dict[int, bool] = field(default_factory=dict)
     _has_lists: dict[int, bool] = field(default_factory=dict)
-    _runnable: dict[int, tuple[tuple[tuple[Mapping[str, Any], str], ...], int]] = field(
-        default_factory=dict
+    _rules: dict[int, list[tuple[Mapping[str, Any], str, bool]]] = field(default_factory=dict)
+    _functions: dict[str, Callable[..., Any]] = field(
+        default_factory=lambda: dict(KUBERNETES_FUNCTIONS)
     )
     transition_rules_skipped: int = 0
 
@@ -138,29 +114,22 @@ class CelEngine:
     def _run_rules(
         self, rules: list[Any], value: Any, path: JsonPath, out: list[CelFinding]
     ) -> None:
-        runnable, transition = self._split_rules(rules)
-        self.transition_rules_skipped += transition
-        if not runnable:
-            return
-        context = cel.Context(variables={"self": value}, functions=dict(KUBERNETES_FUNCTIONS))
-        for rule, text in runnable:
+        context = cel.Context(variables={"self": value}, functions=self._functions)
+        for rule, text, transition in self._prepared(rules):
+            if transition:
+                self.transition_rules_skipped += 1
+                continue
             finding = self._evaluate(rule, text, context, path)
             if finding is not None:
                 out.append(finding)
 
-    def _split_rules(
-        self, rules: list[Any]
-    ) -> tuple[tuple[tuple[Mapping[str, Any], str], ...], int]:
-        """The rules to run (with their text) and how many are transition rules.
-
-        Memoized per schema rule list: the same lists are met for every document.
-        """
+    def _prepared(self, rules: list[Any]) -> list[tuple[Mapping[str, Any], str, bool]]:
+        """Each rule with its text and whether it is a transition rule, worked out once."""
         key = id(rules)
-        if key not in self._runnable:
+        if key not in self._rules:
             texts = [(rule, str(rule.get("rule", ""))) for rule in rules]
-            runnable = tuple((r, t) for r, t in texts if not _OLD_SELF.search(t))
-            self._runnable[key] = (runnable, len(texts) - len(runnable))
-        return self._runnable[key]
+            self._rules[key] = [(r, t, bool(_OLD_SELF.search(t))) for r, t in texts]
+        return self._rules[key]
 
     def _evaluate(
         self, rule: Mapping[str, Any], text: str, context: Any, path: JsonPath
@@ -203,6 +172,7 @@ class CelEngine:
 def _evaluation_failure(exc: Exception, text: str, path: JsonPath) -> CelFinding:
     detail = _first_line(exc)
     if _UNDEFINED in detail:
+        detail = detail.split(". Check")[0]
         return CelFinding(
             path, f"CEL rule uses a function not available offline: {detail}", text, "unsupported"
         )

@@ -6,6 +6,7 @@ These hold for an item wherever it is used, so they run on every item of the inv
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
@@ -26,6 +27,9 @@ CONFIG_BLOCK_FOR = {
     "vertex": "vertex-ai",
     "bedrock": "bedrock",
 }
+# The containers the KAOS controller generates, which a podSpec patch merges into by name.
+GENERATED_CONTAINERS = ("model-api",)
+GENERATED_INIT_CONTAINERS = {"Hosted": ("pull-model",)}
 # KAOS names the Deployment and Service `modelapi-<name>`, which must stay a DNS label.
 MAX_MODEL_API_NAME = 63 - len("modelapi-")
 HOSTNAME = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -46,6 +50,7 @@ def check_items(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
     for api in env.defined.model_apis:
         at = locator(env, "modelApis", api.name)
         yield from _check_model_api(api, at)
+        yield from _check_pod_spec(api, at)
         yield from _check_mode(api, models, providers, at)
 
 
@@ -89,6 +94,34 @@ def _check_credentials(p: Provider, at: At) -> Iterator[Diagnostic]:
             f"provider {p.name!r} ({p.type}) needs credentials.secretRef",
             hint="credentials: {secretRef: {name: <secret>, key: <key>}, env: <VAR>}",
         )
+
+
+def _check_pod_spec(api: ModelApi, at: At) -> Iterator[Diagnostic]:
+    """A podSpec patch names containers KAOS generates; anything else is a new container."""
+    for field, generated in (
+        ("containers", GENERATED_CONTAINERS),
+        ("initContainers", GENERATED_INIT_CONTAINERS.get(api.mode, ())),
+    ):
+        items = (api.pod_spec or {}).get(field)
+        for index, container in enumerate(items if isinstance(items, list) else ()):
+            name = container.get("name") if isinstance(container, dict) else None
+            if not isinstance(name, str) or name in generated:
+                continue
+            near = difflib.get_close_matches(name, generated, n=1, cutoff=0.75)
+            if near:
+                yield error(
+                    at("podSpec", field, index, "name"),
+                    "unknown-container",
+                    f"podSpec.{field} patches {name!r}, which KAOS does not generate",
+                    hint=f"did you mean {near[0]!r}?",
+                )
+            elif "image" not in container:
+                yield error(
+                    at("podSpec", field, index),
+                    "unknown-container",
+                    f"podSpec.{field} adds container {name!r} without an image",
+                    hint=f"KAOS generates {', '.join(generated)}; a new container needs an image",
+                )
 
 
 def _check_model_api(api: ModelApi, at: At) -> Iterator[Diagnostic]:

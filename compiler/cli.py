@@ -110,11 +110,16 @@ def _fail(ctx: Context, diagnostics: Sequence[Diagnostic], code: ExitCode) -> No
     sys.exit(code)
 
 
+def say(ctx: Context, text: str, *, nl: bool = True) -> None:
+    """A status line for people: stdout, or stderr when stdout carries JSON for tools."""
+    click.echo(text, nl=nl, err=ctx.fmt == "json")
+
+
 def emit_diagnostics(ctx: Context, diagnostics: Sequence[Diagnostic]) -> None:
     """Print diagnostics to stderr (stdout for json) in the chosen format."""
     from compiler.report import format_diagnostics, summarize
 
-    if not diagnostics:
+    if not diagnostics and ctx.fmt != "json":
         return
     text = format_diagnostics(diagnostics, ctx.fmt)
     if ctx.fmt == "json":
@@ -133,9 +138,9 @@ def current_project() -> Project:
 
 
 def _register() -> None:
-    from compiler.commands import discover, lock, render, schemas, validate
+    from compiler.commands import diff, discover, lock, models, render, schemas, validate
 
-    for module in (discover, lock, render, schemas, validate):
+    for module in (diff, discover, lock, models, render, schemas, validate):
         cli.add_command(module.command)
 
 

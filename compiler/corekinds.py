@@ -38,6 +38,11 @@ def _root() -> Path:
     return Path(str(resources.files(_PACKAGE))) / _SCHEMAS
 
 
+def check_kubernetes_version(kubernetes_version: str) -> None:
+    """Raise UnsupportedKubernetesVersion unless bundled schemas cover this version."""
+    _version_dir(kubernetes_version)
+
+
 def _version_dir(kubernetes_version: str) -> Path:
     """The newest bundled version not newer than the requested one (compared as numbers)."""
     match = re.match(r"^v?(\d+)\.(\d+)", kubernetes_version)

@@ -28,6 +28,11 @@ _DROPPED = frozenset({"description", "nullable", "example", "externalDocs"})
 _SHARE_MIN_CHARS = 600
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+# The resource.Quantity pattern that kubebuilder writes into every CRD.
+QUANTITY = (
+    r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?"
+    r"(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,8 @@ def convert_structural(node: Any) -> Any:
     out = {k: _convert_child(k, v) for k, v in node.items() if k not in _DROPPED}
     if node.get("nullable") is True:
         _allow_null(out)
+    if node.get("x-kubernetes-int-or-string") is True and "anyOf" not in out and "type" not in out:
+        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
     if node.get("x-kubernetes-embedded-resource") is True:
         out["properties"] = {**_EMBEDDED_FIELDS, **out.get("properties", {})}
     if (

@@ -1,10 +1,8 @@
-"""Rules across rendered objects: unique names, route backends, secret references.
+"""Rules across rendered objects: unique names and route backends.
 
 - names are unique per kind and namespace (the second object would overwrite the first);
 - every HTTPRoute backendRef to a Service names one a rendered ModelAPI produces
   (KAOS creates Service `modelapi-<name>`, port 8000 in Proxy mode, 11434 Hosted);
-- agentops injects a provider's key as `<UPPER(name)>_API_KEY`, so a `-` in a Provider's
-  name yields an env var that is not a valid shell identifier (a warning).
 """
 
 from __future__ import annotations
@@ -12,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from compiler.errors import Severity
 from compiler.findings import Finding, as_mapping
 from compiler.modelapi_checks import is_modelapi
 from compiler.models.artifacts import JsonPath, RenderedDocument
@@ -96,20 +93,3 @@ def _check_backend(
             f"backendRef {name!r} uses port {ref.get('port')!r}, but the ModelAPI's Service "
             f"listens on {services[(namespace, name)]} (8000 Proxy, 11434 Hosted)",
         )
-
-
-def check_agentops_names(documents: Sequence[RenderedDocument]) -> Iterator[Finding]:
-    """An agentops Provider named with `-` yields an env var name that shells reject."""
-    for doc in documents:
-        agentops = doc.kind == "Provider" and doc.api_version.startswith("agents.agentops.io/")
-        if agentops and "-" in doc.name:
-            yield Finding(
-                doc,
-                ("metadata", "name"),
-                "agentops-env-name",
-                f"agentops injects this provider's key as {doc.name.upper()}_API_KEY, "
-                "which is not a valid shell identifier",
-                hint="name agentops providers without '-' (Kubernetes names cannot use "
-                "'_', so drop the separator: myopenai)",
-                severity=Severity.WARNING,
-            )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from compiler.checks import check_items
+from compiler.credentials import literal_credentials
 from compiler.errors import Diagnostic, InventoryError, Location, UsageError
 from compiler.merge import MergeKeys, merge_override, strategic_merge
 from compiler.models.inventory import (
@@ -21,15 +22,10 @@ from compiler.models.inventory import (
 )
 from compiler.policies import check_environment
 from compiler.project import Project
-from compiler.pydantic_errors import dotted_path, pydantic_diagnostics
-from compiler.secrets import find_secret
+from compiler.pydantic_errors import pydantic_diagnostics
 from compiler.yamlio import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_yaml
 
 KINDS: dict[str, type[BaseModel]] = {"providers": Provider, "models": Model, "modelApis": ModelApi}
-_CREDENTIAL_KEYS = ("apikey", "api_key", "api-key", "token", "password", "secret", "accesskey")
-_CREDENTIAL_KEYS_NORMALIZED = frozenset(
-    k.replace("-", "").replace("_", "") for k in _CREDENTIAL_KEYS
-)
 POD_SPEC = "podSpec"
 _ItemT = TypeVar("_ItemT", bound=BaseModel)
 
@@ -166,7 +162,7 @@ def load_environment(
     environment = _validate(
         Environment, loaded_env.data, ItemSource(((loaded_env.source, ()),)), problems
     )
-    problems.extend(_literal_credentials(loaded_env.data, loaded_env.source))
+    problems.extend(literal_credentials(loaded_env.data, loaded_env.source))
     if environment is None:
         raise InventoryError(problems)
     _apply_overrides(items, loaded_env, problems, pod_spec_keys)
@@ -217,7 +213,7 @@ def _load_inventory(
         if loaded is None:
             readable = False
             continue
-        problems.extend(_literal_credentials(loaded.data, loaded.source))
+        problems.extend(literal_credentials(loaded.data, loaded.source))
         file_source = ItemSource(((loaded.source, ()),))
         if _validate(InventoryFile, loaded.data, file_source, problems) is None:
             readable = False
@@ -378,34 +374,3 @@ def _validate(
             pydantic_diagnostics(exc, lambda loc, key: source.locate(loc, key=key), "inventory")
         )
         return None
-
-
-def _literal_credentials(data: Any, source: SourceMap, path: PathKey = ()) -> Iterator[Diagnostic]:
-    """Reject keys and values that look like a credential written into the inventory."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            here = (*path, key)
-            if _is_credential_key(key) and isinstance(value, str | int) and value != "":
-                yield Diagnostic(
-                    source.locate(here),
-                    "literal-credential",
-                    f"{dotted_path(here)} holds a literal credential",
-                    hint="reference a Secret instead: "
-                    "credentials: {secretRef: {name, key}, env: VAR}",
-                )
-            else:
-                yield from _literal_credentials(value, source, here)
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _literal_credentials(value, source, (*path, index))
-    elif isinstance(data, str) and (kind := find_secret(data)) is not None:
-        yield Diagnostic(
-            source.locate(path),
-            "literal-credential",
-            f"{dotted_path(path)} looks like a literal {kind}",
-            hint="never put credentials in the inventory; reference a Secret",
-        )
-
-
-def _is_credential_key(key: str) -> bool:
-    return key.lower().replace("-", "").replace("_", "") in _CREDENTIAL_KEYS_NORMALIZED

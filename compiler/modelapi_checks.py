@@ -3,7 +3,9 @@
 The KAOS controller reads more than its schema checks: it fails a Proxy ModelAPI whose
 LiteLLM config (`proxyConfig.configYaml.fromString`) names a `model_name` that
 `proxyConfig.models` does not match (exact, `*`, or `prefix/*`), and it needs
-`proxyConfig` in Proxy mode and `hostedConfig` in Hosted mode. LiteLLM resolves
+`proxyConfig` in Proxy mode and `hostedConfig` in Hosted mode; it ignores
+`spec.container.image/command/args/resources` and `configYaml.fromSecretKeyRef`
+(warnings). LiteLLM resolves
 `os.environ/NAME` from the pod's environment at start-up, so NAME must be set there.
 """
 
@@ -41,6 +43,7 @@ def check_modelapis(
         if not is_modelapi(doc) or not isinstance(spec, Mapping):
             continue
         yield from _check_mode(doc, spec)
+        yield from _check_ignored(doc, spec)
         config = _config_text(spec)
         if config is not None:
             yield from _check_config(doc, spec, config, declared_env_vars, policies)
@@ -64,6 +67,35 @@ def _check_mode(doc: RenderedDocument, spec: Mapping[str, Any]) -> Iterator[Find
             ("spec", "telemetry", "enabled"),
             "modelapi-telemetry-hosted",
             "telemetry is not supported in Hosted mode; KAOS ignores it",
+            severity=Severity.WARNING,
+        )
+
+
+# Fields the KAOS controller (v0.1.x) accepts but never reads; podSpec is the way.
+_IGNORED_CONTAINER_FIELDS = ("image", "command", "args", "resources")
+
+
+def _check_ignored(doc: RenderedDocument, spec: Mapping[str, Any]) -> Iterator[Finding]:
+    container = as_mapping(spec.get("container"))
+    for field in _IGNORED_CONTAINER_FIELDS:
+        if field in container:
+            yield Finding(
+                doc,
+                ("spec", "container", field),
+                "modelapi-field-ignored",
+                f"the KAOS controller ignores spec.container.{field} (it only reads env)",
+                hint=f"set {field} on the model-api container in spec.podSpec instead",
+                severity=Severity.WARNING,
+            )
+    config_yaml = as_mapping(as_mapping(spec.get("proxyConfig")).get("configYaml"))
+    if "fromSecretKeyRef" in config_yaml and "fromString" not in config_yaml:
+        yield Finding(
+            doc,
+            ("spec", "proxyConfig", "configYaml", "fromSecretKeyRef"),
+            "modelapi-field-ignored",
+            "the KAOS controller does not implement configYaml.fromSecretKeyRef; "
+            "it generates a config from proxyConfig.models instead",
+            hint="use configYaml.fromString (modelplane renders it from the lock)",
             severity=Severity.WARNING,
         )
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from compiler import cache
 from compiler.bootstrap import plan_bootstrap
+from compiler.corekinds import DEFAULT_KUBERNETES_VERSION
 from compiler.errors import (
     CompilerError,
     Diagnostic,
@@ -43,7 +44,7 @@ from compiler.render import render_documents
 from compiler.resources import plan_environment
 from compiler.schemas import SchemaRegistry
 from compiler.validate import ValidationContext, ValidationResult, check_documents
-from compiler.write import WriteReport, build_tree, check_tree, write_tree
+from compiler.write import WriteReport, build_tree, check_tree, foreign_collisions, write_tree
 
 MODEL_API_KIND = ("kaos.tools/v1alpha1", "ModelAPI")
 
@@ -170,6 +171,9 @@ def _prepare(
         return _Prepared(env, key, cached=True)
     resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory())
     rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
+    clashes = [d for tree in rendered.trees for d in foreign_collisions(project, tree)]
+    if clashes:
+        raise RenderError(clashes)
     return _Prepared(env, key, rendered.trees, rendered.warnings, len(rendered.documents))
 
 
@@ -246,7 +250,9 @@ def render_tree(
         d
         for folder, documents in folders
         for d in check_documents(
-            documents, registry=registry, context=validation_context(project, resolved, folder)
+            documents,
+            registry=registry,
+            context=validation_context(project, resolved, folder, registry),
         ).diagnostics
     ]
     if has_errors(diagnostics):
@@ -327,13 +333,20 @@ def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
     return lambda path: lookup(("spec", "podSpec", *path))
 
 
-def validate_environment(project: Project, env: str, registry: SchemaRegistry) -> ValidationResult:
-    """Render `env` in memory and validate it; write nothing."""
+def validate_environment(
+    project: Project, env: str, registry: SchemaRegistry, kubernetes_version: str | None = None
+) -> ValidationResult:
+    """Render `env` in memory and validate it; write nothing.
+
+    `kubernetes_version` (the command line's) wins over the environment's own.
+    """
     resolved = load_environment(project, env, pod_spec_keys(registry))
     folders = _render(project, resolved, _current_lock(project, resolved), registry)
     results = [
         check_documents(
-            documents, registry=registry, context=validation_context(project, resolved, folder)
+            documents,
+            registry=registry,
+            context=validation_context(project, resolved, folder, registry, kubernetes_version),
         )
         for folder, documents in folders
     ]
@@ -341,7 +354,11 @@ def validate_environment(project: Project, env: str, registry: SchemaRegistry) -
 
 
 def validation_context(
-    project: Project, resolved: ResolvedEnvironment, folder: str = MANIFESTS_DIR
+    project: Project,
+    resolved: ResolvedEnvironment,
+    folder: str = MANIFESTS_DIR,
+    registry: SchemaRegistry | None = None,
+    kubernetes_version: str | None = None,
 ) -> ValidationContext:
     """What the validator must know about an environment: declared credentials, policies."""
     secrets: set[tuple[str, str]] = set()
@@ -360,4 +377,7 @@ def validation_context(
         declared_secrets=frozenset(secrets),
         declared_remote_refs=frozenset(remote) if external else None,
         policies=resolved.environment.policies,
+        kubernetes_version=kubernetes_version
+        or resolved.environment.kubernetes_version
+        or (registry.kubernetes_version if registry else DEFAULT_KUBERNETES_VERSION),
     )

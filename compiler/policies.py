@@ -7,6 +7,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from compiler.checks import HOSTNAME, At, error, locator, served_references
+from compiler.corekinds import (
+    UnsupportedKubernetesVersion,
+    bundled_versions,
+    check_kubernetes_version,
+)
 from compiler.errors import Diagnostic
 from compiler.models.inventory import Model, ModelApi, Provider
 
@@ -25,6 +30,7 @@ def check_environment(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
     for api in env.model_apis:
         yield from _check_model_api(env, api, locator(env, "modelApis", api.name), models)
     yield from _check_settings(env)
+    yield from _check_kubernetes_version(env)
     yield from _check_routes_unique(env)
 
 
@@ -160,6 +166,22 @@ def _has_limits(api: ModelApi) -> bool:
         and c["resources"].get("limits")
         for c in containers
     )
+
+
+def _check_kubernetes_version(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
+    version = env.environment.kubernetes_version
+    if version is None:
+        return
+    try:
+        check_kubernetes_version(version)
+    except UnsupportedKubernetesVersion as exc:
+        known = ", ".join(f"{major}.{minor}" for major, minor in bundled_versions())
+        yield error(
+            env.locate_env(("kubernetesVersion",)),
+            "invalid-value",
+            str(exc),
+            hint=f"known versions: {known}",
+        )
 
 
 def _check_settings(env: ResolvedEnvironment) -> Iterator[Diagnostic]:

@@ -67,13 +67,17 @@ def _shown_input(value: Any) -> str:
     if not isinstance(value, str | int | float | bool) or isinstance(value, bool):
         return ""
     text = str(value)
-    if len(text) > _SHOWN_INPUT or (isinstance(value, str) and find_secret(value)):
+    if len(text) > _SHOWN_INPUT or (
+        isinstance(value, str) and find_secret(value, high_entropy=True)
+    ):
         return ""
     return repr(value)
 
 
 def _hint(loc: tuple[str | int, ...], error: Any) -> str:
     pattern = str((error.get("ctx") or {}).get("pattern", ""))
+    if error["type"] == "string_type" and isinstance(error.get("input"), int | float):
+        return 'YAML read this as a number; write it in quotes, e.g. "1.30"'
     if loc and loc[-1] == "name" and error["type"].startswith("string_"):
         return _NAME_HINT
     return _PATTERN_HINTS.get(pattern, f"expected to match {pattern}" if pattern else "")

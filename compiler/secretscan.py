@@ -16,19 +16,34 @@ from compiler.secrets import find_secret
 
 
 def scan_for_secrets(documents: Sequence[RenderedDocument]) -> Iterator[Finding]:
-    """One finding per string value that looks like a secret."""
+    """One finding per string value that looks like a secret (or per document text)."""
     for doc in documents:
+        found = False
         for path, value in _strings(doc.data, ()):
             kind = find_secret(value, high_entropy=_is_env_value(path))
             if kind is not None:
-                yield Finding(
-                    doc,
-                    path,
-                    "secret-in-output",
-                    f"rendered output contains a secret-looking value ({kind}; value not shown)",
-                    hint="keep secrets out of the inventory: reference a Secret "
-                    "(credentials.secretRef) and let the cluster inject it",
+                found = True
+                yield _finding(
+                    doc, path, f"rendered output contains a secret-looking value ({kind}"
                 )
+        kind = None if found else find_secret(doc.text)
+        if kind is not None:
+            yield _finding(
+                doc,
+                (),
+                f"rendered text outside any value, such as a comment, looks like a secret ({kind}",
+            )
+
+
+def _finding(doc: RenderedDocument, path: JsonPath, what: str) -> Finding:
+    return Finding(
+        doc,
+        path,
+        "secret-in-output",
+        f"{what}; value not shown)",
+        hint="keep secrets out of the inventory: reference a Secret "
+        "(credentials.secretRef) and let the cluster inject it",
+    )
 
 
 def _strings(value: object, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:

@@ -12,7 +12,7 @@ _EMPTY: Schema = {}
 
 def deref(root: Schema, node: Any) -> Schema:
     """Follow local `#/$defs/Name` references; anything else resolves to an empty schema."""
-    if type(node) is dict and "$ref" not in node:  # the common case, on a hot path
+    if type(node) is dict and "$ref" not in node:  # the hot path: schemas are JSON dicts
         return node
     seen = 0
     while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 32:
@@ -27,11 +27,10 @@ def deref(root: Schema, node: Any) -> Schema:
 def property_schema(root: Schema, node: Schema, key: str) -> Schema | None:
     """The schema of `key` inside an object node: a declared property or the map's values."""
     props = node.get("properties")
-    # `dict | Mapping`: the exact dict test answers first; the ABC test is slow.
-    if props is not None and isinstance(props, dict | Mapping) and key in props:
+    if props and key in props:
         return deref(root, props[key])
     extra = node.get("additionalProperties")
-    return deref(root, extra) if extra is not None and isinstance(extra, dict | Mapping) else None
+    return deref(root, extra) if isinstance(extra, Mapping) else None
 
 
 def item_schema(root: Schema, node: Schema) -> Schema | None:

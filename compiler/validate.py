@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from compiler import corekinds
+from compiler.agentops_checks import check_agentops_providers
 from compiler.celrules import CelFinding
-from compiler.crossrefs import check_agentops_names, check_backend_refs, check_unique_names
+from compiler.crds import DNS_LABEL, DNS_SUBDOMAIN, QUANTITY
+from compiler.crossrefs import check_backend_refs, check_unique_names
 from compiler.errors import Diagnostic, Severity, sorted_diagnostics
 from compiler.findings import Finding
 from compiler.manifests import load_manifests
@@ -147,7 +149,7 @@ def _schema_findings(doc: RenderedDocument, error: Any) -> Iterator[Finding]:
     path = tuple(error.instance_path)
     unexpected = getattr(error.kind, "unexpected", None)
     if error.kind.name != "additionalProperties" or not isinstance(unexpected, list):
-        yield Finding(doc, path, "schema", str(error.message))
+        yield Finding(doc, path, "schema", _schema_message(error))
         return
     for name in unexpected:
         yield Finding(
@@ -157,6 +159,22 @@ def _schema_findings(doc: RenderedDocument, error: Any) -> Iterator[Finding]:
             f"unknown field {name!r}: the schema does not declare it",
             hint="check the spelling; the API server rejects unknown fields",
         )
+
+
+# Patterns that recur in Kubernetes schemas, said in words instead of as a regex.
+_PATTERN_WORDS = {
+    DNS_SUBDOMAIN: "a lowercase RFC 1123 name (letters, digits, '-' and '.', starting and "
+    "ending with a letter or digit)",
+    DNS_LABEL: "a lowercase RFC 1123 label (letters, digits and '-', at most 63 characters)",
+    QUANTITY: "a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi",
+}
+
+
+def _schema_message(error: Any) -> str:
+    pattern = getattr(error.kind, "pattern", None) if error.kind.name == "pattern" else None
+    if isinstance(pattern, str) and pattern in _PATTERN_WORDS:
+        return f"{error.instance!r} is not {_PATTERN_WORDS[pattern]}"
+    return str(error.message)
 
 
 def _unknown_kind(doc: RenderedDocument) -> Finding:
@@ -197,7 +215,7 @@ def _across_documents(
         *check_modelapis(objects, context.declared_env_vars, context.policies),
         *check_backend_refs(objects),
         *check_secret_refs(objects, context.declared_secrets, context.declared_remote_refs),
-        *check_agentops_names(objects),
+        *check_agentops_providers(objects),
         *scan_for_secrets(objects),
     ]
 

@@ -134,7 +134,9 @@ def write_tree(project: Project, tree: OutputTree) -> WriteReport:
     disk = _disk_files(root)
     owned = read_owned(root)
     foreign = {p: f for p, f in disk.items() if p not in owned and p not in tree.files}
-    _refuse_foreign_collisions(project, root, disk, owned, tree.files)
+    clashes = foreign_collisions(project, tree)
+    if clashes:
+        raise RenderError(clashes)
     written = tuple(p for p, data in tree.files.items() if not _same(disk.get(p), data))
     removed = tuple(sorted(p for p in owned if p in disk and p not in tree.files))
     if not written and not removed:
@@ -146,31 +148,24 @@ def write_tree(project: Project, tree: OutputTree) -> WriteReport:
     return WriteReport(written, removed)
 
 
-def _refuse_foreign_collisions(
-    project: Project,
-    root: Path,
-    disk: Mapping[str, Path],
-    owned: frozenset[str],
-    files: Mapping[str, bytes],
-) -> None:
-    clashes = sorted(
-        p
-        for p in files
-        if p in disk and p not in owned and p != INDEX_FILE and disk[p].read_bytes() != files[p]
-    )
-    if owned or not clashes:
-        return
-    raise RenderError(
-        [
-            Diagnostic(
-                Location(f"{project.relative(root)}/{p}"),
-                "foreign-file",
-                "a file modelplane did not write is in the way",
-                hint="move or delete it; modelplane never overwrites files it does not own",
-            )
-            for p in clashes
-        ]
-    )
+def foreign_collisions(project: Project, tree: OutputTree) -> list[Diagnostic]:
+    """Files in the way of the tree that modelplane did not write (it never overwrites them)."""
+    root = project.output_dir(tree.env, tree.folder)
+    disk = _disk_files(root)
+    owned = read_owned(root)
+    return [
+        Diagnostic(
+            Location(f"{project.relative(root)}/{p}"),
+            "foreign-file",
+            "a file modelplane did not write is in the way",
+            hint="move or delete it; modelplane never overwrites files it does not own",
+        )
+        for p in sorted(tree.files)
+        if p in disk
+        and p not in owned
+        and p != INDEX_FILE
+        and disk[p].read_bytes() != tree.files[p]
+    ]
 
 
 def _same(path: Path | None, data: bytes) -> bool:

@@ -265,7 +265,8 @@ def parse_manifest_checked(text: str) -> Any:
 
 # --- emitting --------------------------------------------------------------------------
 
-_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./@+-]*")
+# A plain scalar starts with a letter or '/': yaml_rs reads `_0` and `__1` as numbers.
+_PLAIN = re.compile(r"[A-Za-z/][A-Za-z0-9_./@+-]*")
 # Words that YAML 1.1 (kubectl, PyYAML) or 1.2 read as something other than a string.
 _RESERVED = frozenset(
     ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "nan", "inf"]

@@ -70,3 +70,13 @@ def test_no_temporary_folders_are_left_behind(project):
     write_tree(project, build_tree("e", [doc("a/one.yaml", "kind: B\n")]))
     leftovers = [p.name for p in project.environment_dir("e").iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_a_foreign_file_in_the_way_is_refused_even_when_an_index_exists(project):
+    write_tree(project, build_tree("e", [doc("a/one.yaml")]))
+    mine = project.manifests_dir("e") / "a" / "two.yaml"
+    mine.write_text("mine: true\n")
+    with pytest.raises(RenderError) as err:
+        write_tree(project, build_tree("e", [doc("a/one.yaml"), doc("a/two.yaml")]))
+    assert [d.code for d in err.value.diagnostics] == ["foreign-file"]
+    assert mine.read_text() == "mine: true\n"

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from compiler.corekinds import DEFAULT_KUBERNETES_VERSION
+from compiler.corekinds import (
+    DEFAULT_KUBERNETES_VERSION,
+    UnsupportedKubernetesVersion,
+    bundled_versions,
+    check_kubernetes_version,
+)
+from compiler.errors import CompilerError, Diagnostic, Location, UsageError
 from compiler.project import Project
 from compiler.schemas import SchemaRegistry
 from compiler.validate import ValidationResult, validate_paths
@@ -23,11 +29,22 @@ def run(
     from compiler.pipeline import validate_environment
 
     version = kubernetes_version or DEFAULT_KUBERNETES_VERSION
+    try:
+        check_kubernetes_version(version)
+    except UnsupportedKubernetesVersion as exc:
+        known = ", ".join(f"{major}.{minor}" for major, minor in bundled_versions())
+        problem = Diagnostic(Location("<command line>"), "usage", f"{exc} (known: {known})")
+        raise UsageError([problem]) from None
     registry = SchemaRegistry.load(project.schemas_dir, version)
     if paths:
         result = validate_paths(paths, registry=registry, display=project.relative)
         return [("manifests", result)]
-    return [
-        (env, validate_environment(project, env, registry))
-        for env in selected_envs(project, envs, all_envs)
-    ]
+    results = []
+    for env in selected_envs(project, envs, all_envs):
+        try:
+            results.append((env, validate_environment(project, env, registry, kubernetes_version)))
+        except CompilerError as exc:  # an inventory or lock problem: report, go on
+            if isinstance(exc, UsageError):
+                raise
+            results.append((env, ValidationResult(tuple(exc.diagnostics), 0, 0)))
+    return results

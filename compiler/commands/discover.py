@@ -15,6 +15,7 @@ from compiler.cli import (
     emit_diagnostics,
     env_options,
     reporting,
+    say,
     selected_envs,
 )
 from compiler.errors import ExitCode
@@ -56,7 +57,7 @@ def discover_envs(
     ]
     emit_diagnostics(ctx, [d for o in outcomes for d in o.failures])
     for outcome in outcomes:
-        click.echo(_discover_line(outcome))
+        say(ctx, _discover_line(outcome))
     return any(o.failures for o in outcomes)
 
 

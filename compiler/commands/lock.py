@@ -13,6 +13,7 @@ from compiler.cli import (
     emit_diagnostics,
     env_options,
     reporting,
+    say,
     selected_envs,
 )
 from compiler.commands.discover import discover_envs
@@ -57,7 +58,10 @@ def command(
         stale = [d for o in outcomes for d in o.stale]
         emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)
         for outcome in outcomes:
-            click.echo(outcome.result.text if dry_run else _lock_line(outcome, check), nl=False)
+            if dry_run:
+                click.echo(outcome.result.text, nl=False)  # the lock itself is the output
+            else:
+                say(ctx, _lock_line(outcome, check), nl=False)
         # A failed refresh still locks against the last good snapshots, then exits 4.
         sys.exit(ExitCode.NETWORK if failed else ExitCode.FINDINGS if stale else ExitCode.OK)
 

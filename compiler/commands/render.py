@@ -13,6 +13,7 @@ from compiler.cli import (
     emit_diagnostics,
     env_options,
     reporting,
+    say,
     selected_envs,
 )
 from compiler.errors import ExitCode
@@ -34,7 +35,7 @@ def command(ctx: Context, envs: tuple[str, ...], all_envs: bool, check: bool) ->
         drift = [d for o in outcomes for d in o.drift]
         emit_diagnostics(ctx, [w for o in outcomes for w in o.warnings] + drift)
         for outcome in outcomes:
-            click.echo(_render_line(outcome, check))
+            say(ctx, _render_line(outcome, check))
         sys.exit(ExitCode.FINDINGS if drift else ExitCode.OK)
 
 

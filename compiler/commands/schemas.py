@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from compiler.cli import Context, current_project, reporting
+from compiler.cli import Context, current_project, reporting, say
 from compiler.errors import Diagnostic, ExitCode, Location, UsageError
 
 
@@ -39,5 +39,5 @@ def import_command(ctx: Context, sources: tuple[Path, ...], into: Path | None) -
             problem = Diagnostic(Location("<command line>"), "schemas-import", str(exc))
             raise UsageError([problem]) from None
         for path in written:
-            click.echo(f"wrote {project.relative(path)}")
+            say(ctx, f"wrote {project.relative(path)}")
         sys.exit(ExitCode.OK)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from compiler.cli import Context, current_project, emit_diagnostics, env_options, reporting
 from compiler.errors import Diagnostic, ExitCode, Location, UsageError, has_errors
+
+if TYPE_CHECKING:
+    from compiler.validate import ValidationResult
 
 
 @click.command(name="validate")
@@ -46,10 +50,7 @@ def command(
 _USAGE = "give --env ENV (one or more), --all, or manifest PATHS (not both)"
 
 
-def _summary_line(name: str, result: object) -> str:
-    from compiler.validate import ValidationResult
-
-    assert isinstance(result, ValidationResult)
+def _summary_line(name: str, result: ValidationResult) -> str:
     errors = has_errors(result.diagnostics)
     skipped = result.transition_rules_skipped
     note = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -13,11 +14,19 @@ JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, J
 
 
 def format_json_path(path: JsonPath) -> str:
-    """`('spec', 'models', 0)` -> `$.spec.models[0]`."""
+    """`('spec', 'models', 0)` -> `$.spec.models[0]`; `('data', 'a.b')` -> `$.data['a.b']`."""
     parts = ["$"]
     for part in path:
-        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif _IDENTIFIER.fullmatch(part):
+            parts.append(f".{part}")
+        else:
+            parts.append("['" + part.replace("\\", "\\\\").replace("'", "\\'") + "']")
     return "".join(parts)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*")
 
 
 @dataclass(frozen=True, slots=True)

@@ -419,6 +419,11 @@ class Environment(BaseModel):
     targets: tuple[Literal["agentops", "kaos"], ...] = Field(
         default=("agentops", "kaos"), description="Operators to render for."
     )
+    kubernetes_version: Annotated[str, StringConstraints(pattern=r"^1\.\d+$")] | None = Field(
+        default=None,
+        alias="kubernetesVersion",
+        description="Kubernetes minor version (e.g. 1.33) whose built-in schemas apply.",
+    )
     gitops: GitOps | None = Field(
         default=None, description="Render Argo CD or Flux objects into environments/<env>/gitops/."
     )

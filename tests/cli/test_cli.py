@@ -155,3 +155,28 @@ def test_render_all_is_all_or_nothing_and_reports_every_failing_environment(repo
     assert "environments/dev/environment.yaml:2:12" in result.stderr
     assert "environments/staging/environment.yaml:2:12" in result.stderr
     assert prod_chat.read_text() == "stale\n"  # prod was fine, but nothing is written
+
+
+def test_json_format_keeps_stdout_machine_readable(repo):
+    result = run("--format", "json", "render", "--env", "prod")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    assert "prod: manifests up to date" in result.stderr
+
+
+def test_a_foreign_file_in_the_way_stops_render_all_before_any_write(repo):
+    (repo / "inventory/extra.yaml").write_text(
+        "providers:\n  - name: groq\n    type: groq\n"
+        "    credentials: {secretRef: {name: llm-groq, key: api-key}}\n"
+    )
+    dev_env = repo / "environments/dev/environment.yaml"
+    dev_env.write_text(dev_env.read_text().replace("openrouter]", "openrouter, groq]"))
+    mine = repo / "environments/dev/manifests/providers/groq.yaml"
+    mine.write_text("mine: true\n")
+    prod_chat = repo / "environments/prod/manifests/modelapis/chat.yaml"
+    prod_chat.write_text("stale\n")
+    result = run("render", "--all")
+    assert result.exit_code == 1
+    assert "environments/dev/manifests/providers/groq.yaml: error[foreign-file]" in result.stderr
+    assert mine.read_text() == "mine: true\n"
+    assert prod_chat.read_text() == "stale\n"

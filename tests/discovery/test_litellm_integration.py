@@ -1,9 +1,8 @@
 """Discovery against a real LiteLLM proxy (litellm[proxy]==1.82.6) on 127.0.0.1.
 
-The proxy lives in its own throwaway virtualenv, never in the project's. Set
-MODELPLANE_LITELLM_VENV to a prepared venv (CI does); otherwise the fixture creates one
-in the temp folder and reuses it on later runs. 1.82.6 is pinned exactly: 1.82.7 and
-1.82.8 shipped a credential stealer (a `litellm_init.pth` run at interpreter start).
+The proxy lives in the integration tests' own pinned virtualenv, never in the project's
+(see tests/integration/litellm_proxy.py). 1.82.6 is pinned exactly: 1.82.7 and 1.82.8
+shipped a credential stealer (a `litellm_init.pth` run at interpreter start).
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,52 +19,29 @@ import pytest
 
 from compiler.discovery.run import build_client, discover_providers
 from tests.discovery.conftest import DiscoverySettings, make_provider
+from tests.integration.litellm_proxy import (
+    LITELLM_VERSION as VERSION,
+)
+from tests.integration.litellm_proxy import (
+    ensure_litellm_venv,
+    installed_version,
+    stray_pth_files,
+)
 
-LITELLM = "litellm[proxy]==1.82.6"
-VERSION = "1.82.6"
 MASTER_KEY = "sk-test-master-1234"
 CONFIG = Path(__file__).parent.parent / "data" / "discovery" / "litellm" / "config_nowild.yaml"
-ALLOWED_PTH = {"distutils-precedence.pth"}
 
 pytestmark = pytest.mark.integration
 
 
-def _venv_dir() -> Path:
-    configured = os.environ.get("MODELPLANE_LITELLM_VENV")
-    if configured:
-        return Path(configured)
-    return Path(tempfile.gettempdir()) / f"modelplane-litellm-{VERSION}"
-
-
-def _run(*args: str | Path, timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, timeout=timeout, check=False
-    )
-
-
-def _installed_version(python: Path) -> str:
-    code = "import importlib.metadata as m; print(m.version('litellm'))"
-    return _run(python, "-c", code, timeout=120).stdout.strip()
-
-
-def _stray_pth(venv: Path) -> list[str]:
-    return sorted(
-        p.name for p in venv.glob("lib/python*/site-packages/*.pth") if p.name not in ALLOWED_PTH
-    )
-
-
-def _ensure_venv(venv: Path) -> Path:
-    python = venv / "bin" / "python"
-    if not python.exists():
-        created = _run(sys.executable, "-m", "venv", venv, timeout=300)
-        if created.returncode != 0:
-            pytest.skip(f"cannot create a virtualenv: {created.stderr.strip()[:200]}")
-    if _installed_version(python) != VERSION:
-        pip = _run(python, "-m", "pip", "install", "--quiet", LITELLM, timeout=900)
-        if pip.returncode != 0:
-            pytest.skip(f"cannot install {LITELLM}: {pip.stderr.strip()[-300:]}")
-    assert _installed_version(python) == VERSION
-    assert _stray_pth(venv) == [], "unexpected .pth files in the LiteLLM venv"
+def _litellm_binary() -> Path:
+    """The shared, pinned LiteLLM virtualenv of the integration tests."""
+    try:
+        venv = ensure_litellm_venv()
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"cannot build the LiteLLM virtualenv: {str(exc)[-300:]}")
+    assert installed_version(venv) == VERSION
+    assert stray_pth_files(venv) == [], "unexpected .pth files in the LiteLLM venv"
     return venv / "bin" / "litellm"
 
 
@@ -92,7 +66,7 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], deadline: float) -> Non
 
 @pytest.fixture(scope="module")
 def litellm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = _ensure_venv(_venv_dir())
+    binary = _litellm_binary()
     port = _free_port()
     logs = tmp_path_factory.mktemp("litellm") / "proxy.log"
     # A minimal environment: the proxy sees none of our variables (or keys).

@@ -115,3 +115,52 @@ def test_defaults_are_applied_before_rules() -> None:
         kind={"type": "string", "default": "Service"},
     )
     assert CelEngine().check(schema, apply_defaults(schema, {"spec": {}})) == []
+
+
+def test_quantity_and_url_libraries() -> None:
+    rules = [
+        {"rule": "quantity(self.mem).isGreaterThan(quantity('512Mi'))"},
+        {"rule": "quantity(self.cpu).compareTo(quantity('1')) < 0"},
+        {"rule": "quantity('1.5k').asInteger() == 1500"},
+        {"rule": "isQuantity(self.mem) && !isQuantity('lots')"},
+        {"rule": "url(self.endpoint).getScheme() == 'https'"},
+        {"rule": "url(self.endpoint).getHostname() == 'llm.example.com'"},
+        {"rule": "url(self.endpoint).getPort() == '8443'"},
+    ]
+    value = {"spec": {"mem": "1Gi", "cpu": "500m", "endpoint": "https://llm.example.com:8443/v1"}}
+    assert CelEngine().check(_schema(rules), value) == []
+
+
+def test_quantity_of_garbage_is_an_evaluation_error() -> None:
+    (finding,) = CelEngine().check(_schema([{"rule": "quantity('lots').sign() > 0"}]), {"spec": {}})
+    assert finding.kind == "error"
+
+
+def test_every_rule_in_the_project_schemas_compiles(repo_schemas) -> None:
+    import re
+
+    from compiler.cellib import KUBERNETES_FUNCTIONS
+    from compiler.schemas import SchemaRegistry
+
+    registry = SchemaRegistry.load(repo_schemas)
+    engine = CelEngine()
+    called = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)\(")
+    standard = {"has", "size", "all", "exists", "exists_one", "filter", "map", "matches"}
+    standard |= {"startsWith", "endsWith", "contains", "duration", "timestamp", "int", "string"}
+    for key in registry.kinds():
+        rules: list[str] = []
+        _collect(registry.schema_for(*key), rules)
+        for rule in rules:
+            assert engine._program(rule) is not None, (key, rule)
+            unknown = set(called.findall(rule)) - standard - set(KUBERNETES_FUNCTIONS)
+            assert not unknown, (key, rule, unknown)
+
+
+def _collect(node: Any, out: list[str]) -> None:
+    if isinstance(node, dict):
+        out += [r["rule"] for r in node.get("x-kubernetes-validations", ())]
+        for child in node.values():
+            _collect(child, out)
+    elif isinstance(node, list):
+        for child in node:
+            _collect(child, out)

@@ -84,3 +84,31 @@ def test_validate_every_example_environment(monkeypatch: pytest.MonkeyPatch) -> 
     for env in ("dev", "staging", "prod"):
         assert f"{env}: " in result.output
     assert "warning" not in result.output  # the example is clean
+
+
+@pytest.mark.parametrize("version", ["1.9", "1.99", "latest"])
+def test_unsupported_kubernetes_version_is_a_usage_error(repo: Path, version: str) -> None:
+    folder = REPO_ROOT / "environments" / "dev" / "manifests"
+    result = CliRunner().invoke(cli, ["validate", "--kubernetes-version", version, str(folder)])
+    assert result.exit_code == 2
+    assert "known: 1.25" in result.output
+
+
+def test_older_kubernetes_version_uses_its_own_schemas(repo: Path) -> None:
+    folder = REPO_ROOT / "environments" / "prod" / "manifests"
+    result = CliRunner().invoke(cli, ["validate", "--kubernetes-version", "1.27", str(folder)])
+    assert result.exit_code == 0, result.output
+
+
+def test_every_environment_is_reported_even_when_one_cannot_render(
+    tmp_path: Path, monkeypatch
+) -> None:
+    for part in ("inventory", "environments", "templates", "schemas"):
+        shutil.copytree(REPO_ROOT / part, tmp_path / part)
+    (tmp_path / "environments" / "dev" / "models.lock").unlink()
+    monkeypatch.setenv("MODELPLANE_ROOT", str(tmp_path))
+    result = CliRunner().invoke(cli, ["validate", "--all"])
+    assert result.exit_code == 1
+    assert "error[lock-missing]" in result.output
+    assert "dev: 0 document(s) invalid" in result.output
+    assert "prod: " in result.output and "staging: " in result.output

@@ -2,7 +2,8 @@
 
 A case is `tests/cases/invalid-manifests/<case>/` holding one or more `*.yaml`
 manifests, an optional `context.json` (declaredSecrets, declaredRemoteRefs,
-declaredEnvVars, policies, kubernetesVersion) and `expected.txt`: the exact text report.
+declaredEnvVars, policies, kubernetesVersion), optional `schemas/` with extra kinds, and
+`expected.txt`: the exact text report.
 A case folder that holds `inventory/` instead is a whole repository: each of its
 environments is rendered in memory and validated (inventory-level cases).
 Adding a case means adding files; `pytest --update-goldens` writes expected.txt.
@@ -11,6 +12,8 @@ Adding a case means adding files; `pytest --update-goldens` writes expected.txt.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -48,6 +51,9 @@ def load_context(case: Path) -> ValidationContext:
 
 
 def diagnose(case: Path, registry: SchemaRegistry) -> list[Diagnostic]:
+    if (case / "schemas").is_dir():  # extra kinds for this case only
+        extra = SchemaRegistry.load(case / "schemas").schemas
+        registry = SchemaRegistry({**registry.schemas, **extra}, registry.kubernetes_version)
     if (case / "inventory").is_dir():
         return _diagnose_repository(case, registry)
     manifests = sorted(case.glob("*.yaml"))
@@ -61,9 +67,19 @@ def diagnose(case: Path, registry: SchemaRegistry) -> list[Diagnostic]:
 
 
 def _diagnose_repository(case: Path, registry: SchemaRegistry) -> list[Diagnostic]:
+    """Render and validate each environment; the case uses the repository's templates."""
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / case.name
+        shutil.copytree(case, root, ignore=shutil.ignore_patterns("expected.txt"))
+        if not (root / "templates").exists():
+            (root / "templates").symlink_to(REPO_ROOT / "templates")
+        return _validate_project(Project(root), registry)
+
+
+def _validate_project(project: Project, registry: SchemaRegistry) -> list[Diagnostic]:
     from compiler.pipeline import validate_environment
 
-    project = Project(case)
     found: list[Diagnostic] = []
     for env in project.environment_names():
         try:

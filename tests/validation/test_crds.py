@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.crds import convert_crd, convert_structural, share_subschemas
+from compiler.crds import NotACrdError, convert_crd, convert_structural, share_subschemas
 from compiler.schemas import SchemaLoadError, SchemaRegistry, import_crds
 
 CRD = {
@@ -102,3 +102,47 @@ def test_large_repeated_subschemas_are_shared() -> None:
     root, defs = share_subschemas({"type": "object", "properties": {"a": big, "b": big}})
     assert root["properties"]["a"] == root["properties"]["b"] == {"$ref": "#/$defs/A"}
     assert defs["A"] == big
+
+
+def test_core_group_and_empty_crds() -> None:
+    core = {
+        **CRD,
+        "spec": {**CRD["spec"], "group": "", "versions": [CRD["spec"]["versions"][0]]},
+    }
+    (kind,) = convert_crd(core)
+    assert (kind.api_version, kind.relative_path) == ("v1", "core/v1/Widget.json")
+    unserved = {**CRD, "spec": {**CRD["spec"], "versions": [CRD["spec"]["versions"][1]]}}
+    with pytest.raises(NotACrdError, match="serves no version"):
+        convert_crd(unserved)
+
+
+def test_nullable_enum_and_bare_int_or_string() -> None:
+    out = convert_structural(
+        {
+            "type": "object",
+            "properties": {
+                "mode": {"type": "string", "enum": ["a"], "nullable": True},
+                "port": {"x-kubernetes-int-or-string": True},
+            },
+        }
+    )
+    assert out["properties"]["mode"]["enum"] == ["a", None]
+    assert out["properties"]["port"]["anyOf"] == [{"type": "integer"}, {"type": "string"}]
+
+
+def test_schema_file_that_is_not_an_object_or_not_a_schema(tmp_path: Path) -> None:
+    target = tmp_path / "example.com" / "v1"
+    target.mkdir(parents=True)
+    (target / "Widget.json").write_text("[]")
+    with pytest.raises(SchemaLoadError, match="JSON object"):
+        SchemaRegistry.load(tmp_path)
+    (target / "Widget.json").write_text('{"type": 12}')
+    with pytest.raises(SchemaLoadError, match="invalid JSON Schema"):
+        SchemaRegistry.load(tmp_path).validator_for("example.com/v1", "Widget")
+
+
+def test_unreadable_crd_file_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [unclosed\n")
+    with pytest.raises(SchemaLoadError, match=r"bad\.yaml"):
+        import_crds([bad], tmp_path / "out")

@@ -1,0 +1,31 @@
+"""`modelplane models`: discovered, pinned and in-use models of an environment."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import click
+
+from compiler.cli import Context, current_project, reporting
+
+
+@click.command(name="models")
+@click.option("--env", "env", required=True, metavar="ENV", help="Environment name.")
+@click.option("--provider", metavar="PROVIDER", help="Only this provider.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_obj
+def command(ctx: Context, env: str, provider: str | None, fmt: Literal["table", "json"]) -> None:
+    """Show what is discovered, what is pinned and what is in use, side by side (offline)."""
+    from compiler.catalog import format_json, format_table
+    from compiler.review import model_catalog
+
+    with reporting(ctx):
+        rows = model_catalog(current_project(), env, provider)
+        click.echo(format_json(env, rows) if fmt == "json" else format_table(rows), nl=False)

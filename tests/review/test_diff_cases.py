@@ -1,0 +1,84 @@
+"""Golden diff cases: a real git repo from the example, a base commit, a change, exact output.
+
+Each `tests/cases/diff/<case>/` holds `case.yaml` (`base_edits` / `edits`: changes to
+the example before / after the base commit, see `tests/review/edits.py`; `delete`:
+paths the change removes; `before`: CLI runs after the change, e.g. a re-lock; `runs`:
+output file name -> diff arguments and exit code; `never`: strings no output may
+contain), optional `base/` and `change/` folders of files written before / after the
+base commit, and `expected/` with one file per run.
+`{split}` in arguments is a temporary folder whose comment files are compared with
+`expected/<run>.split/`. Regenerate with `pytest --update-goldens`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from compiler.cli import cli
+from tests.review.edits import apply_edits
+from tests.review.gitrepo import ROOT, commit_all, copy_example, git, overlay
+
+CASES = ROOT / "tests" / "cases" / "diff"
+CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "case.yaml").is_file())
+
+
+def _prepare(case: Path, spec: dict, repo: Path) -> str:
+    copy_example(repo)
+    if (case / "base").is_dir():
+        overlay(case / "base", repo)
+    apply_edits(repo, spec.get("base_edits", []))
+    git(repo, "init", "-q", "-b", "main")
+    base = commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "change")
+    if (case / "change").is_dir():
+        overlay(case / "change", repo)
+    apply_edits(repo, spec.get("edits", []))
+    return base
+
+
+def _apply(spec: dict, repo: Path, runner: CliRunner) -> None:
+    for path in spec.get("delete", []):
+        target = repo / path
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    for args in spec.get("before", []):
+        result = runner.invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
+
+def _check(expected: Path, actual: str, update: bool) -> None:
+    if update:
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_text(actual, encoding="utf-8")
+    assert expected.is_file(), f"missing golden {expected}; run pytest --update-goldens"
+    assert actual == expected.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_diff_case(name, tmp_path, monkeypatch, update_goldens):
+    case = CASES / name
+    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    repo = tmp_path / "repo"
+    base = _prepare(case, spec, repo)
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("MODELPLANE_ROOT", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    runner = CliRunner()
+    _apply(spec, repo, runner)
+    for run_name, run in spec["runs"].items():
+        split = tmp_path / f"split-{run_name}"
+        args = [a.replace("{split}", str(split)) for a in run["args"]]
+        result = runner.invoke(cli, ["diff", *args], catch_exceptions=False)
+        output = result.stdout.replace(base, "<base>").replace(base[:12], "<base>")
+        assert output, result.output
+        assert not [s for s in spec.get("never", []) if s in result.output]
+        _check(case / "expected" / run_name, output, update_goldens)
+        assert result.exit_code == run.get("exit", 1), result.output
+        assert result.stderr == "", result.stderr
+        for part in sorted(split.glob("*.md")) if split.is_dir() else []:
+            text = part.read_text(encoding="utf-8").replace(base[:12], "<base>")
+            _check(case / "expected" / f"{run_name}.split" / part.name, text, update_goldens)
