@@ -56,3 +56,18 @@ def test_redact_never_returns_the_secret() -> None:
     assert secret not in message
     assert "OpenAI-style API key" in message
     assert redact("plain message") == "plain message"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("sk-or-v1-Q3x9rT2mVb7LwPz4Nc8KdHf6Ys1Ua5Je", "OpenRouter API key"),
+        ("ASIAQ3X9RT2MVB7LWPZ4", "AWS access key id"),
+        ("github_pat_Q3x9rT2mVb7LwPz4Nc8KdH", "GitHub token"),
+        ("xoxb-1234567890-abcdefghij", "Slack token"),
+        ("hf_Q3x9rT2mVb7LwPz4Nc8KdHf6Ys1Ua5Je", "Hugging Face token"),
+        ("-----BEGIN PRIVATE KEY-----", "PEM private key"),
+    ],
+)
+def test_the_literal_prefilter_lets_every_kind_through(value, kind):
+    assert find_secret(value) == kind
