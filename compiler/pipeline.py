@@ -74,7 +74,7 @@ def lock_environments(
     dry_run: bool = False,
 ) -> list[LockOutcome]:
     """Resolve every environment's lock first; write them only if all of them resolved."""
-    registry = SchemaRegistry.load(project.schemas_dir)
+    registry = SchemaRegistry.load(project.schema_dirs)
     resolved = _for_each(envs, lambda env: _resolve_lock(project, env, options, registry))
     return [
         _finish_lock(project, env, *parts, check=check, dry_run=dry_run)
@@ -138,7 +138,7 @@ def render_environments(
     project: Project, envs: Sequence[str], *, check: bool = False
 ) -> list[RenderOutcome]:
     """Render and validate every environment in memory; write only if all of them passed."""
-    registry = SchemaRegistry.load(project.schemas_dir)
+    registry = SchemaRegistry.load(project.schema_dirs)
     prepared = _for_each(envs, lambda env: _prepare(project, env, registry))
     return [_finish_render(project, p, check=check) for p in prepared]
 
@@ -258,7 +258,7 @@ def _render(
             folder,
             render_documents(
                 plans,
-                project.templates_dir,
+                project.template_dirs,
                 project.relative(project.output_dir(resolved.name, folder)),
             ),
         )

@@ -109,7 +109,7 @@ def _work_side(project: Project, env: str, *, render: bool) -> _Env:
     if not project.environment_file(env).is_file():
         side.notes.append(f"environment {env!r} is removed in this change")
         return side
-    side.registry = SchemaRegistry.load(project.schemas_dir)
+    side.registry = SchemaRegistry.load(project.schema_dirs)
     side.resolved = load_environment(project, env, pod_spec_keys(side.registry))
     side.lockfile, _ = read_lockfile(project, env)
     side.snapshots = read_snapshots(project, side.resolved)
