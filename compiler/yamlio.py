@@ -83,7 +83,19 @@ def load_yaml(text: str, display_path: str) -> LoadedYaml:
     if node is None:
         return LoadedYaml(None, source)
     builder = _Builder(source)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except _TooLarge as exc:
+        raise YamlLoadError(
+            [
+                Diagnostic(
+                    exc.at,
+                    "yaml-too-large",
+                    f"the document expands to more than {MAX_NODES:,} values",
+                    hint="YAML aliases (*name) copy whole subtrees; write the values out instead",
+                )
+            ]
+        ) from None
     if builder.problems:
         raise YamlLoadError(builder.problems)
     return LoadedYaml(data, source)
@@ -101,18 +113,31 @@ def _plain_diagnostic(message: str, path: str) -> Diagnostic:
     return Diagnostic(Location(path, 1, 1), "yaml-syntax", f"invalid YAML: {first}")
 
 
+# Aliases let a few lines expand exponentially ("billion laughs"); no inventory is this big.
+MAX_NODES = 1_000_000
+
+
+class _TooLarge(Exception):
+    def __init__(self, at: Location) -> None:
+        self.at = at
+
+
 class _Builder:
     """Turns a composed node tree into dicts, lists and scalars, recording positions."""
 
     def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.problems: list[Diagnostic] = []
+        self.budget = MAX_NODES
 
     def _at(self, node: Node) -> Location:
         mark = node.start_mark
         return Location(self.source.path, mark.line + 1, mark.column + 1)
 
     def build(self, node: Node, path: PathKey) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooLarge(self._at(node))
         self.source.values[path] = self._at(node)
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
