@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -15,6 +16,7 @@ from compiler.errors import (
     Location,
     LockError,
     RenderError,
+    UsageError,
     ValidationFailed,
     combine_errors,
     has_errors,
@@ -98,8 +100,10 @@ def _resolve_lock(
     project: Project, env: str, options: LockOptions, registry: SchemaRegistry
 ) -> tuple[LockResult, str | None, tuple[Diagnostic, ...]]:
     resolved = load_environment(project, env, pod_spec_keys(registry))
+    _check_upgrade_names(resolved, options)
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
+    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings))
     stale = tuple(stale_lock_problems(project, resolved, result, current_text))
     return result, current_text, stale
 
@@ -120,6 +124,24 @@ def _finish_lock(
         return LockOutcome(env, result)
     atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
     return LockOutcome(env, result, written=True)
+
+
+def _check_upgrade_names(resolved: ResolvedEnvironment, options: LockOptions) -> None:
+    problems = [
+        Diagnostic(
+            Location("<command line>"),
+            "usage",
+            f"--upgrade-{flag} names unknown {flag} {name!r}",
+            hint=f"known: {', '.join(sorted(resolved.names[kind])) or 'none'}",
+        )
+        for flag, kind, names in (
+            ("model", "models", options.upgrade_models),
+            ("provider", "providers", options.upgrade_providers),
+        )
+        for name in sorted(names - resolved.names[kind])
+    ]
+    if problems:
+        raise UsageError(problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +179,8 @@ def _prepare(project: Project, env: str, registry: SchemaRegistry) -> _Prepared:
     clashes = [d for tree in rendered.trees for d in foreign_collisions(project, tree)]
     if clashes:
         raise RenderError(clashes)
-    return _Prepared(env, key, rendered.trees, rendered.warnings, len(rendered.documents))
+    warnings = (*resolved.warnings, *rendered.warnings)
+    return _Prepared(env, key, rendered.trees, warnings, len(rendered.documents))
 
 
 def _finish_render(project: Project, prepared: _Prepared, *, check: bool) -> RenderOutcome:
