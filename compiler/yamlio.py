@@ -105,7 +105,14 @@ def _syntax_diagnostic(exc: MarkedYAMLError, path: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or exc.context or "invalid YAML"
-    return Diagnostic(Location(path, line, column), "yaml-syntax", f"invalid YAML: {problem}")
+    hint = (
+        "YAML indents with spaces, never tabs"
+        if "\t" in problem or "tab" in problem
+        else "check the indentation and quoting on this line and the one before"
+    )
+    return Diagnostic(
+        Location(path, line, column), "yaml-syntax", f"invalid YAML: {problem}", hint=hint
+    )
 
 
 def _plain_diagnostic(message: str, path: str) -> Diagnostic:
