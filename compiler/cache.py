@@ -29,8 +29,8 @@ def _enabled() -> bool:
 def _input_files(project: Project, env: str) -> Iterable[Path]:
     roots = [
         project.inventory_dir,
-        project.templates_dir,
-        project.schemas_dir,
+        *project.template_dirs,
+        *project.schema_dirs,
         project.snapshots_dir(env),
     ]
     yield project.environment_file(env)

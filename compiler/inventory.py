@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from compiler.checks import check_items
 from compiler.credentials import literal_credentials
-from compiler.errors import Diagnostic, InventoryError, Location, UsageError
+from compiler.errors import Diagnostic, InventoryError, Location, UsageError, has_errors
 from compiler.merge import MergeKeys, merge_override, strategic_merge
 from compiler.models.inventory import (
     Environment,
@@ -82,6 +83,7 @@ class ResolvedEnvironment:
     environment_source: SourceMap
     defined: Inventory = field(default_factory=Inventory)
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    warnings: tuple[Diagnostic, ...] = ()
 
     def provider(self, name: str) -> Provider:
         """The enabled provider called `name`."""
@@ -169,9 +171,9 @@ def load_environment(
     resolved = _build(env, environment, items, loaded_env.source, problems)
     problems.extend(check_items(resolved))
     problems.extend(check_environment(resolved))
-    if problems:
+    if has_errors(problems):
         raise InventoryError(problems)
-    return resolved
+    return dataclasses.replace(resolved, warnings=tuple(problems))
 
 
 def _load_file(project: Project, path: Path, problems: list[Diagnostic]) -> LoadedYaml | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from compiler.errors import (
     Location,
     LockError,
     RenderError,
+    UsageError,
     ValidationFailed,
     combine_errors,
     has_errors,
@@ -80,7 +82,7 @@ def lock_environments(
     dry_run: bool = False,
 ) -> list[LockOutcome]:
     """Resolve every environment's lock first; write them only if all of them resolved."""
-    registry = SchemaRegistry.load(project.schemas_dir)
+    registry = SchemaRegistry.load(project.schema_dirs)
     inventory = read_inventory(project)
     resolved = _for_each(
         envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
@@ -111,8 +113,10 @@ def _resolve_lock(
     inventory: InventoryFiles,
 ) -> tuple[LockResult, str | None, tuple[Diagnostic, ...]]:
     resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory)
+    _check_upgrade_names(resolved, options)
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
+    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings))
     stale = tuple(stale_lock_problems(project, resolved, result, current_text))
     return result, current_text, stale
 
@@ -135,6 +139,24 @@ def _finish_lock(
     return LockOutcome(env, result, written=True)
 
 
+def _check_upgrade_names(resolved: ResolvedEnvironment, options: LockOptions) -> None:
+    problems = [
+        Diagnostic(
+            Location("<command line>"),
+            "usage",
+            f"--upgrade-{flag} names unknown {flag} {name!r}",
+            hint=f"known: {', '.join(sorted(resolved.names[kind])) or 'none'}",
+        )
+        for flag, kind, names in (
+            ("model", "models", options.upgrade_models),
+            ("provider", "providers", options.upgrade_providers),
+        )
+        for name in sorted(names - resolved.names[kind])
+    ]
+    if problems:
+        raise UsageError(problems)
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """An environment rendered in memory (or known fresh from the cache), not yet written."""
@@ -151,7 +173,7 @@ def render_environments(
     project: Project, envs: Sequence[str], *, check: bool = False
 ) -> list[RenderOutcome]:
     """Render and validate every environment in memory; write only if all of them passed."""
-    registry = SchemaRegistry.load(project.schemas_dir)
+    registry = SchemaRegistry.load(project.schema_dirs)
     # Read on first need only: a no-op render (every environment fresh) reads none of it.
     inventory = functools.cache(lambda: read_inventory(project))
     prepared = _for_each(envs, lambda env: _prepare(project, env, registry, inventory))
@@ -174,7 +196,8 @@ def _prepare(
     clashes = [d for tree in rendered.trees for d in foreign_collisions(project, tree)]
     if clashes:
         raise RenderError(clashes)
-    return _Prepared(env, key, rendered.trees, rendered.warnings, len(rendered.documents))
+    warnings = (*resolved.warnings, *rendered.warnings)
+    return _Prepared(env, key, rendered.trees, warnings, len(rendered.documents))
 
 
 def _finish_render(project: Project, prepared: _Prepared, *, check: bool) -> RenderOutcome:
@@ -275,7 +298,7 @@ def _render(
             folder,
             render_documents(
                 plans,
-                project.templates_dir,
+                project.template_dirs,
                 project.relative(project.output_dir(resolved.name, folder)),
             ),
         )

@@ -12,7 +12,7 @@ from compiler.corekinds import (
     bundled_versions,
     check_kubernetes_version,
 )
-from compiler.errors import Diagnostic
+from compiler.errors import Diagnostic, Severity
 from compiler.models.inventory import Model, ModelApi, Provider
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ def check_environment(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
     for api in env.model_apis:
         yield from _check_model_api(env, api, locator(env, "modelApis", api.name), models)
     yield from _check_settings(env)
+    yield from _check_not_empty(env)
     yield from _check_kubernetes_version(env)
     yield from _check_routes_unique(env)
 
@@ -166,6 +167,19 @@ def _has_limits(api: ModelApi) -> bool:
         and c["resources"].get("limits")
         for c in containers
     )
+
+
+def _check_not_empty(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
+    if not env.model_apis and "kaos" in env.environment.targets:
+        yield Diagnostic(
+            env.locate_env(("enable",))
+            if "enable" in env.environment.model_fields_set
+            else env.locate_env(),
+            "empty-environment",
+            f"environment {env.name!r} enables no model API, so it serves no model",
+            hint="check enable.modelApis",
+            severity=Severity.WARNING,
+        )
 
 
 def _check_kubernetes_version(env: ResolvedEnvironment) -> Iterator[Diagnostic]:

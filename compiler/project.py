@@ -19,7 +19,10 @@ INDEX_FILE = ".modelplane-index.json"
 INVENTORY_SCHEMA_FILE = "inventory.schema.json"
 ENVIRONMENT_SCHEMA_FILE = "environment.schema.json"
 ROOT_MARKERS = (INVENTORY_DIR, ENVIRONMENTS_DIR)
-_DEFAULTS = Path(__file__).parent / "_defaults"
+# Built-in templates and schemas: packaged into the wheel under compiler/_defaults; in a
+# source checkout (an editable install) they are the checkout's own top-level folders.
+_PACKAGED = Path(__file__).parent / "_defaults"
+_CHECKOUT = Path(__file__).parent.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +42,14 @@ class Project:
         return self.root / ENVIRONMENTS_DIR
 
     @property
-    def templates_dir(self) -> Path:
-        """The repository's templates, or the ones packaged with modelplane."""
-        return _own_or_default(self.root / TEMPLATES_DIR, _DEFAULTS / TEMPLATES_DIR)
+    def template_dirs(self) -> list[Path]:
+        """Where templates are looked up: the repository's own first, then the built-ins."""
+        return _layers(self.root / TEMPLATES_DIR, TEMPLATES_DIR)
 
     @property
-    def schemas_dir(self) -> Path:
-        """The repository's schemas, or the ones packaged with modelplane."""
-        return _own_or_default(self.root / SCHEMAS_DIR, _DEFAULTS / SCHEMAS_DIR)
+    def schema_dirs(self) -> list[Path]:
+        """Where schemas are looked up: the built-ins, overridden per kind by the repo's."""
+        return list(reversed(_layers(self.root / SCHEMAS_DIR, SCHEMAS_DIR)))
 
     def environment_dir(self, env: str) -> Path:
         """Folder of one environment."""
@@ -97,10 +100,20 @@ def find_project(start: Path | None = None) -> Project:
     return Project(here)
 
 
-def _own_or_default(own: Path, default: Path) -> Path:
-    if own.is_dir() or not default.is_dir():
-        return own
-    return default
+def builtin_dir(name: str) -> Path | None:
+    """The built-in `templates` or `schemas` folder of this modelplane installation."""
+    for candidate in (_PACKAGED / name, _CHECKOUT / name):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _layers(own: Path, name: str) -> list[Path]:
+    builtin = builtin_dir(name)
+    layers = [own] if own.is_dir() else []
+    if builtin is not None and (not layers or builtin.resolve() != own.resolve()):
+        layers.append(builtin)
+    return layers
 
 
 def project_from_env_or_cwd() -> Project:

@@ -17,7 +17,8 @@ _FRIENDLY = {
     "literal_error": "is not one of the allowed values",
 }
 _PATTERN_HINTS = {
-    r"^([0-9]+(h|m|s|ms)){1,4}$": "a duration such as 90s, 5m or 1h30m",
+    r"^([0-9]{1,5}(h|m|s|ms)){1,4}$": "a duration such as 90s, 5m or 1h30m (at most 5 digits "
+    "per unit)",
     r"^https?://[^\s]+$": "an http:// or https:// URL",
     r"^[A-Za-z_][A-Za-z0-9_]*$": "an environment variable name such as OPENAI_API_KEY",
 }
@@ -26,8 +27,12 @@ _NAME_HINT = "names are DNS-1123 labels: lower-case letters, digits and '-', at 
 
 def pydantic_diagnostics(exc: ValidationError, locate: Locator, what: str) -> Iterator[Diagnostic]:
     """One diagnostic per pydantic error, located through `locate(path, key)`."""
+    seen: set[tuple[str | int, ...]] = set()
     for error in exc.errors(include_url=False):
         loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        if loc in seen:  # a union reports every member's failure; the first one says it
+            continue
+        seen.add(loc)
         dotted = dotted_path(loc)
         kind = error["type"]
         if kind == "extra_forbidden":

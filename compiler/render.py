@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +28,11 @@ def _finalize(value: Any) -> str:
     )
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     """The one jinja2 environment: sandboxed, strict, explicit filters, values serialized."""
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        # The repository's own templates first, then the built-ins, file by file.
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -46,10 +47,10 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 
 
 def render_documents(
-    planned: Iterable[PlannedDocument], templates_dir: Path, display_dir: str
+    planned: Iterable[PlannedDocument], template_dirs: Sequence[Path], display_dir: str
 ) -> list[RenderedDocument]:
     """Render every planned document; raise RenderError with every failure."""
-    env = make_environment(templates_dir)
+    env = make_environment(template_dirs)
     cache: dict[str, jinja2.Template] = {}
     rendered: list[RenderedDocument] = []
     problems: list[Diagnostic] = []

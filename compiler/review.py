@@ -109,7 +109,7 @@ def _work_side(project: Project, env: str, *, render: bool) -> _Env:
     if not project.environment_file(env).is_file():
         side.notes.append(f"environment {env!r} is removed in this change")
         return side
-    side.registry = SchemaRegistry.load(project.schemas_dir)
+    side.registry = SchemaRegistry.load(project.schema_dirs)
     side.resolved = load_environment(project, env, pod_spec_keys(side.registry))
     side.lockfile, _ = read_lockfile(project, env)
     side.snapshots = read_snapshots(project, side.resolved)
@@ -118,10 +118,24 @@ def _work_side(project: Project, env: str, *, render: bool) -> _Env:
     stale = side.lockfile is not None and side.lockfile.inputs_digest != lock_inputs_digest(
         side.resolved, side.snapshots
     )
-    if stale:
+    if stale and not render:
         side.notes.append(
             f"models.lock is stale against the inventory or snapshots; "
             f"run `modelplane lock --env {env}`"
+        )
+    elif stale:
+        # A diff against a stale lock would show a changed selector as no change at all.
+        at = Location(project.relative(project.lock_file(env)), 1, 1)
+        raise LockError(
+            [
+                Diagnostic(
+                    at,
+                    "lock-stale",
+                    "models.lock is stale against the inventory or snapshots, so "
+                    "the diff would hide what the change does",
+                    hint=f"run `modelplane lock --env {env}`",
+                )
+            ]
         )
     return side
 

@@ -45,10 +45,19 @@ class SchemaRegistry:
 
     @classmethod
     def load(
-        cls, schemas_dir: Path, kubernetes_version: str = corekinds.DEFAULT_KUBERNETES_VERSION
+        cls,
+        schemas_dir: Path | Sequence[Path],
+        kubernetes_version: str = corekinds.DEFAULT_KUBERNETES_VERSION,
     ) -> SchemaRegistry:
-        """Read every `<group>/<version>/<Kind>.json` under `schemas_dir`."""
-        found = dict(_read_schema_files(schemas_dir)) if schemas_dir.is_dir() else {}
+        """Read every `<group>/<version>/<Kind>.json` under `schemas_dir`.
+
+        Given several folders, a later one's schema of a kind replaces an earlier one's.
+        """
+        folders = [schemas_dir] if isinstance(schemas_dir, Path) else list(schemas_dir)
+        found: dict[KindKey, Mapping[str, Any]] = {}
+        for folder in folders:
+            if folder.is_dir():
+                found.update(_read_schema_files(folder))
         return cls(found, kubernetes_version)
 
     def schema_for(

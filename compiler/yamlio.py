@@ -89,7 +89,19 @@ def load_yaml(text: str, display_path: str) -> LoadedYaml:
     if node is None:
         return LoadedYaml(None, source)
     builder = _Builder(source)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except _TooLarge as exc:
+        raise YamlLoadError(
+            [
+                Diagnostic(
+                    exc.at,
+                    "yaml-too-large",
+                    f"the document expands to more than {MAX_NODES:,} values",
+                    hint="YAML aliases (*name) copy whole subtrees; write the values out instead",
+                )
+            ]
+        ) from None
     if builder.problems:
         raise YamlLoadError(builder.problems)
     return LoadedYaml(data, source)
@@ -112,12 +124,28 @@ def _syntax_diagnostic(exc: MarkedYAMLError, path: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or exc.context or "invalid YAML"
-    return Diagnostic(Location(path, line, column), "yaml-syntax", f"invalid YAML: {problem}")
+    hint = (
+        "YAML indents with spaces, never tabs"
+        if "\t" in problem or "tab" in problem
+        else "check the indentation and quoting on this line and the one before"
+    )
+    return Diagnostic(
+        Location(path, line, column), "yaml-syntax", f"invalid YAML: {problem}", hint=hint
+    )
 
 
 def _plain_diagnostic(message: str, path: str) -> Diagnostic:
     first = message.strip().splitlines()[0] if message.strip() else "invalid YAML"
     return Diagnostic(Location(path, 1, 1), "yaml-syntax", f"invalid YAML: {first}")
+
+
+# Aliases let a few lines expand exponentially ("billion laughs"); no inventory is this big.
+MAX_NODES = 1_000_000
+
+
+class _TooLarge(Exception):
+    def __init__(self, at: Location) -> None:
+        self.at = at
 
 
 class _Builder:
@@ -126,12 +154,16 @@ class _Builder:
     def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.problems: list[Diagnostic] = []
+        self.budget = MAX_NODES
 
     def _at(self, node: Node) -> Location:
         mark = node.start_mark
         return Location(self.source.path, mark.line + 1, mark.column + 1)
 
     def build(self, node: Node, path: PathKey) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooLarge(self._at(node))
         self.source.values[path] = self._at(node)
         if isinstance(node, MappingNode):
             return self._mapping(node, path)

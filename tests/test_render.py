@@ -27,7 +27,7 @@ def templates(tmp_path):
             "badyaml.yaml.j2": "kind: Thing\n  name:{{ name | yaml }}\n",
         },
     )
-    return tmp_path
+    return [tmp_path]
 
 
 def test_values_with_template_or_yaml_syntax_are_emitted_literally(templates):

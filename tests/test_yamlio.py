@@ -121,3 +121,14 @@ def test_syntax_errors_are_located():
 
 def test_empty_file_loads_as_none():
     assert load_yaml("# only a comment\n", "f").data is None
+
+
+def test_alias_bombs_are_stopped_with_a_located_error():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 9):
+        refs = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    with pytest.raises(YamlLoadError) as err:
+        load_yaml("\n".join(lines) + "\n", "bomb.yaml")
+    [problem] = err.value.diagnostics
+    assert problem.code == "yaml-too-large" and problem.location.path == "bomb.yaml"

@@ -35,7 +35,7 @@ def run(
         known = ", ".join(f"{major}.{minor}" for major, minor in bundled_versions())
         problem = Diagnostic(Location("<command line>"), "usage", f"{exc} (known: {known})")
         raise UsageError([problem]) from None
-    registry = SchemaRegistry.load(project.schemas_dir, version)
+    registry = SchemaRegistry.load(project.schema_dirs, version)
     if paths:
         result = validate_paths(paths, registry=registry, display=project.relative)
         return [("manifests", result)]

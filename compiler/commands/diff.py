@@ -23,9 +23,8 @@ DiffFormat = Literal["text", "markdown", "json"]
     "--format",
     "fmt",
     type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
+    default=None,
+    help="Report format [default: json under the global --format json, else text].",
 )
 @click.option(
     "--color",
@@ -54,7 +53,7 @@ def command(
     all_envs: bool,
     base: str | None,
     lock_only: bool,
-    fmt: DiffFormat,
+    fmt: DiffFormat | None,
     color: str,
     split_dir: Path | None,
     comment_limit: int,
@@ -69,7 +68,8 @@ def command(
         result = review(current_project(), list(dict.fromkeys(envs)) or None, base, lock=lock_only)
         use_color = _use_color(color)
         # click strips ANSI codes off terminals unless told: --color always means always.
-        click.echo(_render(result, fmt, use_color), nl=False, color=use_color)
+        chosen: DiffFormat = fmt or ("json" if ctx.fmt == "json" else "text")
+        click.echo(_render(result, chosen, use_color), nl=False, color=use_color)
         if split_dir is not None:
             _write_parts(result, split_dir, comment_limit)
         sys.exit(ExitCode.FINDINGS if result.changed and not exit_zero else ExitCode.OK)

@@ -16,16 +16,18 @@ from compiler.cli import Context, current_project, reporting
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format [default: json under the global --format json, else table].",
 )
 @click.pass_obj
-def command(ctx: Context, env: str, provider: str | None, fmt: Literal["table", "json"]) -> None:
+def command(
+    ctx: Context, env: str, provider: str | None, fmt: Literal["table", "json"] | None
+) -> None:
     """Show what is discovered, what is pinned and what is in use, side by side (offline)."""
     from compiler.catalog import format_json, format_table
     from compiler.review import model_catalog
 
     with reporting(ctx):
         rows = model_catalog(current_project(), env, provider)
-        click.echo(format_json(env, rows) if fmt == "json" else format_table(rows), nl=False)
+        as_json = (fmt or ("json" if ctx.fmt == "json" else "table")) == "json"
+        click.echo(format_json(env, rows) if as_json else format_table(rows), nl=False)

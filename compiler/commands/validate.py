@@ -10,6 +10,7 @@ import click
 
 from compiler.cli import Context, current_project, emit_diagnostics, env_options, reporting
 from compiler.errors import Diagnostic, ExitCode, Location, UsageError, has_errors
+from compiler.report import summarize
 
 if TYPE_CHECKING:
     from compiler.validate import ValidationResult
@@ -58,4 +59,7 @@ def _summary_line(name: str, result: ValidationResult) -> str:
         if skipped
         else ""
     )
-    return f"{name}: {result.documents} document(s) {'invalid' if errors else 'valid'}{note}"
+    if not errors:
+        return f"{name}: {result.documents} document(s) valid{note}"
+    counts = f"{summarize(result.diagnostics)}; {result.documents} document(s) checked"
+    return f"{name}: invalid ({counts}){note}"

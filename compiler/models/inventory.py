@@ -16,11 +16,13 @@ Name = Annotated[
 EnvVarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 Duration = Annotated[
     str,
-    StringConstraints(pattern=r"^([0-9]+(h|m|s|ms)){1,4}$"),
+    # Gateway API's duration format (GEP-2257), which KAOS' own pattern also accepts.
+    StringConstraints(pattern=r"^([0-9]{1,5}(h|m|s|ms)){1,4}$"),
     Field(description="A Go-style duration such as 90s, 2m or 1h30m."),
 ]
 HeaderName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
-Scalar = str | int | float | bool
+# Finite floats first: for a bad number, their error is the one worth reading.
+Scalar = Annotated[float, Field(allow_inf_nan=False)] | int | bool | str
 
 ProviderType = Literal[
     "openai",

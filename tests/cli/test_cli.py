@@ -180,3 +180,15 @@ def test_a_foreign_file_in_the_way_stops_render_all_before_any_write(repo):
     assert "environments/dev/manifests/providers/groq.yaml: error[foreign-file]" in result.stderr
     assert mine.read_text() == "mine: true\n"
     assert prod_chat.read_text() == "stale\n"
+
+
+def test_an_environment_that_enables_nothing_warns(repo):
+    env_file = repo / "environments/dev/environment.yaml"
+    env_file.write_text(
+        env_file.read_text().replace(
+            "modelApis: [chat, reasoning, embeddings, llama]", "modelApis: []"
+        )
+    )
+    result = run("render", "--env", "dev")
+    assert result.exit_code == 0
+    assert "warning[empty-environment]: environment 'dev' enables no model API" in result.stderr

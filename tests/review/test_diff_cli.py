@@ -151,3 +151,12 @@ def test_help_stays_light():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_stale_lock_fails_the_manifest_diff_instead_of_hiding_the_change(repo):
+    models = repo / "inventory/models.yaml"
+    models.write_text(models.read_text().replace("model: gpt-4o-mini", "model: o3-mini"))
+    result = run("diff", "--env", "prod")
+    assert result.exit_code == 1
+    assert "error[lock-stale]" in result.stderr and "modelplane lock --env prod" in result.stderr
+    assert "no changes" not in result.stdout

@@ -110,5 +110,5 @@ def test_every_environment_is_reported_even_when_one_cannot_render(
     result = CliRunner().invoke(cli, ["validate", "--all"])
     assert result.exit_code == 1
     assert "error[lock-missing]" in result.output
-    assert "dev: 0 document(s) invalid" in result.output
+    assert "dev: invalid (1 error; 0 document(s) checked)" in result.output
     assert "prod: " in result.output and "staging: " in result.output
