@@ -50,6 +50,24 @@ def cli(ctx: click.Context, fmt: OutputFormat, show_traceback: bool) -> None:
     ctx.obj = Context(fmt, show_traceback)
 
 
+def _override_format(click_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    shared = click_ctx.find_object(Context)
+    if value is not None and shared is not None:  # None only when a test merely parses
+        shared.fmt = value  # type: ignore[assignment]
+
+
+def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--format` on a subcommand too (`validate --all --format github`)."""
+    return click.option(
+        "--format",
+        type=click.Choice(["text", "json", "github"]),
+        default=None,
+        expose_value=False,
+        callback=_override_format,
+        help="How problems are reported (overrides the global --format).",
+    )(func)
+
+
 def env_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """`--env E` (repeatable) or `--all`."""
     func = click.option("--all", "all_envs", is_flag=True, help="Every environment.")(func)

@@ -14,6 +14,7 @@ from compiler.cli import (
     current_project,
     emit_diagnostics,
     env_options,
+    format_option,
     reporting,
     say,
     selected_envs,
@@ -24,6 +25,7 @@ from compiler.project import Project
 
 @click.command(name="discover")
 @env_options
+@format_option
 @click.option(
     "--provider", "providers", multiple=True, metavar="PROVIDER", help="Only this provider."
 )

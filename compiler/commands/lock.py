@@ -12,6 +12,7 @@ from compiler.cli import (
     current_project,
     emit_diagnostics,
     env_options,
+    format_option,
     reporting,
     say,
     selected_envs,
@@ -22,6 +23,7 @@ from compiler.errors import ExitCode
 
 @click.command(name="lock")
 @env_options
+@format_option
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the lock is stale.")
 @click.option("--upgrade", is_flag=True, help="Re-pin every model to the newest match.")
 @click.option(

@@ -12,6 +12,7 @@ from compiler.cli import (
     current_project,
     emit_diagnostics,
     env_options,
+    format_option,
     reporting,
     say,
     selected_envs,
@@ -21,6 +22,7 @@ from compiler.errors import ExitCode
 
 @click.command(name="render")
 @env_options
+@format_option
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if the committed manifests differ."
 )

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from compiler.cli import Context, current_project, emit_diagnostics, env_options, reporting
+from compiler.cli import (
+    Context,
+    current_project,
+    emit_diagnostics,
+    env_options,
+    format_option,
+    reporting,
+)
 from compiler.errors import Diagnostic, ExitCode, Location, UsageError, has_errors
 from compiler.report import summarize
 
@@ -18,6 +25,7 @@ if TYPE_CHECKING:
 
 @click.command(name="validate")
 @env_options
+@format_option
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--kubernetes-version",

@@ -192,3 +192,9 @@ def test_an_environment_that_enables_nothing_warns(repo):
     result = run("render", "--env", "dev")
     assert result.exit_code == 0
     assert "warning[empty-environment]: environment 'dev' enables no model API" in result.stderr
+
+
+def test_format_can_follow_the_subcommand(repo):
+    (repo / "inventory/extra.yaml").write_text("models: [1]\n")
+    result = run("render", "--env", "dev", "--format", "github")
+    assert result.exit_code == 1 and result.stderr.startswith("::error ")

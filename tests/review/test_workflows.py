@@ -104,7 +104,7 @@ def test_expected_commands_are_run():
     for wanted in (
         "modelplane lock --all --check",
         "modelplane render --all --check",
-        "modelplane --format github validate --all",
+        "modelplane validate --all --format github",
         "modelplane lock --refresh --all",
     ):
         assert wanted in commands
@@ -131,7 +131,7 @@ def test_pull_request_workflow_runs_checks_before_the_report():
     assert order == [
         "modelplane lock",
         "modelplane render",
-        "modelplane",
+        "modelplane validate",
         "modelplane diff",
     ]
     assert any("github-script" in s.get("uses", "") for s in steps)
