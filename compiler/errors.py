@@ -78,6 +78,18 @@ class CompilerError(Exception):
         self.diagnostics = sorted_diagnostics(diagnostics)
         super().__init__(f"{len(self.diagnostics)} problem(s)")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Environments are prepared in worker processes; their errors travel back pickled.
+        return (_rebuild_error, (type(self), self.diagnostics, self.exit_code))
+
+
+def _rebuild_error(
+    kind: type[CompilerError], diagnostics: Sequence[Diagnostic], exit_code: ExitCode
+) -> CompilerError:
+    error = kind(diagnostics)
+    error.exit_code = exit_code
+    return error
+
 
 class InventoryError(CompilerError):
     """The inventory or an environment file is invalid."""

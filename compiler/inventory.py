@@ -114,6 +114,11 @@ class InventoryFiles:
     problems: tuple[Diagnostic, ...]
     readable: bool
 
+    @property
+    def size(self) -> int:
+        """How many items the inventory defines."""
+        return sum(len(table) for table in self.items.values())
+
     def fresh_items(self) -> dict[str, dict[str, _RawItem]]:
         """Copies of the raw items that one environment's overrides may replace."""
         return {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from compiler import cache
+from compiler import cache, parallel
 from compiler.bootstrap import plan_bootstrap
 from compiler.corekinds import DEFAULT_KUBERNETES_VERSION
 from compiler.errors import (
@@ -173,11 +173,11 @@ def render_environments(
     project: Project, envs: Sequence[str], *, check: bool = False
 ) -> list[RenderOutcome]:
     """Render and validate every environment in memory; write only if all of them passed."""
-    registry = SchemaRegistry.load(project.schema_dirs)
-    # Read on first need only: a no-op render (every environment fresh) reads none of it.
-    inventory = functools.cache(lambda: read_inventory(project))
-    prepared = _for_each(envs, lambda env: _prepare(project, env, registry, inventory))
-    return [_finish_render(project, p, check=check) for p in prepared]
+    keys = {env: cache.inputs_key(project, env) for env in envs}
+    stale = [env for env in envs if not cache.is_fresh(project, env, keys[env])]
+    prepared = {env: _Prepared(env, keys[env], cached=True) for env in envs if env not in stale}
+    prepared.update((p.env, p) for p in prepare_environments(project, stale, keys))
+    return [_finish_render(project, prepared[env], check=check) for env in envs]
 
 
 def render_environment(project: Project, env: str, *, check: bool = False) -> RenderOutcome:
@@ -185,19 +185,40 @@ def render_environment(project: Project, env: str, *, check: bool = False) -> Re
     return render_environments(project, [env], check=check)[0]
 
 
-def _prepare(
-    project: Project, env: str, registry: SchemaRegistry, inventory: Callable[[], InventoryFiles]
-) -> _Prepared:
-    key = cache.inputs_key(project, env)
-    if cache.is_fresh(project, env, key):
-        return _Prepared(env, key, cached=True)
-    resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory())
-    rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
-    clashes = [d for tree in rendered.trees for d in foreign_collisions(project, tree)]
-    if clashes:
-        raise RenderError(clashes)
+def prepare_environments(
+    project: Project, envs: Sequence[str], keys: Mapping[str, str]
+) -> list[_Prepared]:
+    """Render and validate environments, in worker processes when it pays; raise all errors."""
+    if not envs:
+        return []
+    inventory = read_inventory(project)
+    registry = SchemaRegistry.load(project.schema_dirs)
+    jobs = parallel.jobs(len(envs), inventory.size)
+    work = functools.partial(_prepare_or_error, project, keys)
+    outcomes = parallel.run_forked(work, envs, jobs, state=(registry, inventory))
+    failures = [o for o in outcomes if isinstance(o, CompilerError)]
+    if failures:
+        raise combine_errors(failures)
+    return [o for o in outcomes if isinstance(o, _Prepared)]
+
+
+def _prepare_or_error(
+    project: Project,
+    keys: Mapping[str, str],
+    env: str,
+    state: tuple[SchemaRegistry, InventoryFiles],
+) -> _Prepared | CompilerError:
+    registry, inventory = state
+    try:
+        resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory)
+        rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
+        clashes = [d for tree in rendered.trees for d in foreign_collisions(project, tree)]
+        if clashes:
+            raise RenderError(clashes)
+    except CompilerError as exc:
+        return exc
     warnings = (*resolved.warnings, *rendered.warnings)
-    return _Prepared(env, key, rendered.trees, warnings, len(rendered.documents))
+    return _Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
 
 
 def _finish_render(project: Project, prepared: _Prepared, *, check: bool) -> RenderOutcome:
