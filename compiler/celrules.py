@@ -14,6 +14,7 @@ is reported once as a warning with its text, never silently passed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from compiler.structural import (
 )
 
 FindingKind = Literal["violation", "error", "unsupported", "duplicate"]
+# Memoized verdicts per run; beyond this many distinct values, evaluate without storing.
+_MAX_VERDICTS = 200_000
 _OLD_SELF = re.compile(r"\boldSelf\b")
 _UNDEFINED = "Undefined variable or function"
 _FIELD_PATH = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\['([^']*)'\]|\[(\d+)\]")
@@ -61,6 +64,9 @@ class CelEngine:
     _rules: dict[int, list[tuple[Mapping[str, Any], str, bool]]] = field(default_factory=dict)
     _functions: dict[str, Callable[..., Any]] = field(
         default_factory=lambda: dict(KUBERNETES_FUNCTIONS)
+    )
+    _verdicts: dict[tuple[int, str | None], tuple[list[CelFinding], int]] = field(
+        default_factory=dict
     )
     transition_rules_skipped: int = 0
 
@@ -114,14 +120,31 @@ class CelEngine:
     def _run_rules(
         self, rules: list[Any], value: Any, path: JsonPath, out: list[CelFinding]
     ) -> None:
+        # Rendered documents repeat sub-objects (parentRefs, filters, ...) thousands of
+        # times; a rule's verdict depends only on the value, so each is computed once.
+        key = (id(rules), _value_key(value))
+        found = self._verdicts.get(key) if key[1] is not None else None
+        if found is None:
+            found = self._evaluate_rules(rules, value)
+            if key[1] is not None and len(self._verdicts) < _MAX_VERDICTS:
+                self._verdicts[key] = found
+        findings, transitions = found
+        self.transition_rules_skipped += transitions
+        out.extend(CelFinding((*path, *f.path), f.message, f.rule, f.kind) for f in findings)
+
+    def _evaluate_rules(self, rules: list[Any], value: Any) -> tuple[list[CelFinding], int]:
+        """Findings (paths relative to `value`) and the number of transition rules skipped."""
         context = cel.Context(variables={"self": value}, functions=self._functions)
+        findings: list[CelFinding] = []
+        transitions = 0
         for rule, text, transition in self._prepared(rules):
             if transition:
-                self.transition_rules_skipped += 1
+                transitions += 1
                 continue
-            finding = self._evaluate(rule, text, context, path)
+            finding = self._evaluate(rule, text, context, ())
             if finding is not None:
-                out.append(finding)
+                findings.append(finding)
+        return findings, transitions
 
     def _prepared(self, rules: list[Any]) -> list[tuple[Mapping[str, Any], str, bool]]:
         """Each rule with its text and whether it is a transition rule, worked out once."""
@@ -179,6 +202,14 @@ def _evaluation_failure(exc: Exception, text: str, path: JsonPath) -> CelFinding
     if isinstance(exc, KeyError):
         detail = f"no such key: {exc.args[0] if exc.args else '?'}"
     return CelFinding(path, f"CEL rule could not be evaluated: {detail}", text, "error")
+
+
+def _value_key(value: Any) -> str | None:
+    """A canonical text of a JSON-like value, or None where it has no stable one."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return None
 
 
 def _first_line(exc: Exception) -> str:
