@@ -112,7 +112,9 @@ def _parse(
             )
         )
         return None
-    return RenderedDocument(plan.path, text, data, plan.origin, plan.field_origins)
+    return RenderedDocument(
+        plan.path, text, data, plan.origin, plan.field_origins, plan.field_locators
+    )
 
 
 def _template_problem(exc: jinja2.TemplateError, plan: PlannedDocument) -> tuple[Location, str]:

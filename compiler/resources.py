@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,8 @@ class PlannedDocument:
     context: Mapping[str, Any]
     origin: Location
     field_origins: Mapping[JsonPath, Location] = field(default_factory=dict)
+    # Values copied verbatim from the inventory (podSpec) are located path by path.
+    field_locators: Mapping[JsonPath, Callable[[JsonPath], Location]] = field(default_factory=dict)
 
 
 def plan_environment(
@@ -175,12 +177,14 @@ def _model_api(
             ("spec", "gatewayRoute"): ("timeout",),
         },
     )
+    source = env.sources[("modelApis", api.name)]
     return PlannedDocument(
         "kaos/modelapi.yaml.j2",
         f"modelapis/{api.name}.yaml",
         context,
         env.locate("modelApis", api.name),
         origins,
+        {("spec", "podSpec"): lambda rest: source.locate(("podSpec", *rest))},
     )
 
 

@@ -70,3 +70,19 @@ def test_the_sandbox_has_no_globals_and_only_our_filters(templates):
     env = make_environment(templates)
     assert set(env.filters) == {"yaml"}
     assert not env.globals
+
+
+def test_values_copied_from_the_inventory_are_located_path_by_path():
+    from compiler.models.artifacts import RenderedDocument
+
+    doc = RenderedDocument(
+        "a.yaml",
+        "",
+        {},
+        ORIGIN,
+        {("spec",): Location("x.yaml", 9, 9)},
+        {("spec", "podSpec"): lambda rest: Location("inv.yaml", len(rest), 1)},
+    )
+    assert doc.locate(("spec", "podSpec", "containers", 0, "env")) == Location("inv.yaml", 3, 1)
+    assert doc.locate(("spec", "mode")) == Location("x.yaml", 9, 9)
+    assert doc.locate(("kind",)) == ORIGIN

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -43,6 +43,7 @@ class RenderedDocument:
     data: Mapping[str, object]
     origin: Location
     field_origins: Mapping[JsonPath, Location] = field(default_factory=dict)
+    field_locators: Mapping[JsonPath, Callable[[JsonPath], Location]] = field(default_factory=dict)
 
     @property
     def api_version(self) -> str:
@@ -70,6 +71,8 @@ class RenderedDocument:
         """The inventory location that produced the value at `path`."""
         probe = tuple(path)
         while probe:
+            if probe in self.field_locators:
+                return self.field_locators[probe](tuple(path[len(probe) :]))
             if probe in self.field_origins:
                 return self.field_origins[probe]
             probe = probe[:-1]
