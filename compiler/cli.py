@@ -115,12 +115,29 @@ def reporting(ctx: Context) -> Iterator[None]:
     except Exception as exc:
         if ctx.show_traceback:
             traceback.print_exc()
-        click.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "  = hint: re-run with --traceback and report it",
-            err=True,
-        )
+        _internal_error(ctx, exc)
+
+
+def _internal_error(ctx: Context, exc: Exception) -> NoReturn:
+    from compiler.secrets import find_secret
+
+    text = str(exc)
+    # An exception can quote an input value; never let it carry a credential out.
+    detail = (
+        "<message withheld: it looks like a secret>"
+        if find_secret(text, high_entropy=True)
+        else text
+    )
+    message = f"{type(exc).__name__}: {detail}"
+    hint = "re-run with --traceback and report it"
+    if ctx.fmt == "text":
+        click.echo(f"internal error: {message}\n  = hint: {hint}", err=True)
         sys.exit(ExitCode.INTERNAL)
+    _fail(
+        ctx,
+        [Diagnostic(Location("<internal>"), "internal-error", message, hint=hint)],
+        ExitCode.INTERNAL,
+    )
 
 
 def _fail(ctx: Context, diagnostics: Sequence[Diagnostic], code: ExitCode) -> NoReturn:

@@ -198,3 +198,18 @@ def test_format_can_follow_the_subcommand(repo):
     (repo / "inventory/extra.yaml").write_text("models: [1]\n")
     result = run("render", "--env", "dev", "--format", "github")
     assert result.exit_code == 1 and result.stderr.startswith("::error ")
+
+
+def test_internal_errors_never_print_a_secret_and_honour_json(repo, monkeypatch):
+    import compiler.pipeline as pipeline
+
+    def boom(*args, **kwargs):
+        raise ValueError("bad header sk-proj-abcdefghijklmnopqrstuvwxyz123456")
+
+    monkeypatch.setattr(pipeline, "render_environments", boom)
+    result = run("render", "--env", "dev")
+    assert result.exit_code == 3 and "sk-proj" not in result.output
+    result = run("--format", "json", "render", "--env", "dev")
+    assert result.exit_code == 3
+    [problem] = json.loads(result.stdout)
+    assert problem["code"] == "internal-error" and "sk-proj" not in result.output
