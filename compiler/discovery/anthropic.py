@@ -9,9 +9,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed, paginate
+from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed
 from compiler.discovery.dates import day_from_iso
 from compiler.discovery.openai_list import RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.discovery.spec import ProviderSpec
 from compiler.models.snapshot import DetailValue, SnapshotModel
 

@@ -8,10 +8,12 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from compiler.discovery.auth import AZURE_ARM_SCOPE, Access, AuthStyle, MissingCredential
-from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed, no_headers, paginate
+from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed, no_headers
 from compiler.discovery.dates import day_from_unix
 from compiler.discovery.openai_list import RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.discovery.spec import ArmRefSpec
+from compiler.discovery.wire import origin_of
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "azure"
@@ -101,7 +103,10 @@ def _deployments(ctx: AdapterContext, arm: ArmRefSpec) -> list[SnapshotModel]:
         raise ProviderFailed(
             ctx.fetcher.failure(ctx.arm_endpoint, None, str(exc), exc.hint)
         ) from None
-    access = Access({"Authorization": f"Bearer {token}"}, None, (token,), "check the Azure login")
+    hint = "check the Azure login"
+    bearer = {"Authorization": f"Bearer {token}"}
+    # The ARM token may only go to ARM: a nextLink to any other host is refused.
+    access = Access(bearer, None, (token,), hint, origin_of(ctx.arm_endpoint))
     url = (
         f"{ctx.arm_endpoint.rstrip('/')}/subscriptions/{arm.subscription}"
         f"/resourceGroups/{arm.resource_group}/providers/Microsoft.CognitiveServices"

@@ -7,9 +7,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, no_headers, paginate
+from compiler.discovery.base import AdapterContext, Discovered, no_headers
 from compiler.discovery.dates import day_from_iso
 from compiler.discovery.gemini import GOOGLE_RESPONSE as CAMEL_RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "aws"

@@ -8,9 +8,10 @@ import httpx
 from pydantic import BaseModel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, no_headers, paginate
+from compiler.discovery.base import AdapterContext, Discovered, no_headers
 from compiler.discovery.dates import day_from_iso, day_from_unix
 from compiler.discovery.openai_list import RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "optional-bearer"

@@ -123,6 +123,18 @@ class DiscoverySettingsSpec(Protocol):
     def flavor(self) -> str:
         """auto, vllm or litellm (openai-compatible only)."""
 
+    @property
+    def endpoint(self) -> str | None:
+        """Where discovery asks instead of the provider's endpoint (in-cluster servers)."""
+
+    @property
+    def credentials_env(self) -> str | None:
+        """Variable with the key for `endpoint`, when it differs from `credentials.env`."""
+
+    @property
+    def ca_file(self) -> str | None:
+        """PEM file of CAs trusted for this provider, relative to the project root."""
+
 
 class ProviderSpec(Protocol):
     """One inventory provider as discovery sees it."""

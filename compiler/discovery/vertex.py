@@ -7,8 +7,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, paginate
+from compiler.discovery.base import AdapterContext, Discovered
 from compiler.discovery.gemini import GOOGLE_RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.discovery.spec import ProviderSpec
 from compiler.models.snapshot import DetailValue, SnapshotModel
 

@@ -172,6 +172,22 @@ class DiscoverySettings(BaseModel):
     flavor: Literal["auto", "vllm", "litellm"] = Field(
         default="auto", description="For openai-compatible servers: which extras to read."
     )
+    endpoint: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")] | None = Field(
+        default=None,
+        description="Base URL discovery asks instead of `endpoint` (an in-cluster server "
+        "reached from CI through an ingress or port-forward).",
+    )
+    credentials_env: EnvVarName | None = Field(
+        default=None,
+        alias="credentialsEnv",
+        description="Variable holding the key for `discovery.endpoint`, if not credentials.env.",
+    )
+    ca_file: str | None = Field(
+        default=None,
+        alias="caFile",
+        min_length=1,
+        description="PEM file of CAs to trust for discovery, relative to the project root.",
+    )
 
 
 class Provider(BaseModel):
