@@ -21,6 +21,7 @@ from compiler.discovery.base import (
     ProviderFailed,
 )
 from compiler.discovery.network import ClientPool
+from compiler.discovery.spec import ProviderSpec
 from compiler.discovery.wire import Deadline, origin_of
 
 if TYPE_CHECKING:
@@ -69,8 +70,7 @@ def _run_adapter(account: Account, label: str, run: AccountRun) -> Discovered | 
     except MissingCredential as exc:
         return DiscoveryFailure(label, base_url, None, str(exc), exc.hint)
     except (OSError, ssl.SSLError) as exc:
-        msg = f"cannot use discovery.caFile {provider.discovery.ca_file!r}: {_reason(exc)}"
-        return DiscoveryFailure(label, base_url, None, msg, "point it at a PEM file of CAs")
+        return DiscoveryFailure(label, base_url, None, *_ca_problem(provider, opts, exc))
     access = dataclasses.replace(access, origin=origin_of(base_url))
     headers = {**provider.headers, **adapter.request_headers(provider)}
     fetcher = Fetcher(
@@ -94,6 +94,14 @@ def _run_adapter(account: Account, label: str, run: AccountRun) -> Discovered | 
 
 def _ca_file(name: str | None, base: Path) -> Path | None:
     return None if not name else (base / name)
+
+
+def _ca_problem(provider: ProviderSpec, opts: DiscoveryOptions, exc: Exception) -> tuple[str, str]:
+    if provider.discovery.ca_file:
+        what = f"discovery.caFile {provider.discovery.ca_file!r}"
+    else:
+        what = f"{opts.network.ca_bundle_source} ({opts.network.ca_bundle})"
+    return f"cannot use {what}: {_reason(exc)}", "point it at a readable PEM file of CAs"
 
 
 def _reason(exc: Exception) -> str:

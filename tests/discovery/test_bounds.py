@@ -130,3 +130,18 @@ def test_discovery_endpoint_and_its_own_key(server, options):
     outcome = discover_providers([p], environ={"CI_KEY": "ci"}, options=options)
     assert outcome.ok and server.violations == []
     assert outcome.snapshots["vllm"].source.url == server.url + "/v1/models"
+
+
+def test_anthropic_alias_lookups_run_concurrently(server, options):
+    dated = [f"claude-m{i}-2026010{i}" for i in range(1, 9)]
+    page = {"data": [{"id": i, "type": "model"} for i in dated], "has_more": False}
+    server.add("/v1/models", json_reply(page))
+    for model in dated:
+        alias = model.rsplit("-", 1)[0]
+        server.add(f"/v1/models/{alias}", Reply(200, f'{{"id": "{model}"}}'.encode(), delay=0.3))
+    p = make_provider("anthropic", "anthropic", server.url, env="K")
+    started = time.monotonic()
+    snapshot = discover_providers([p], environ={"K": "k"}, options=options).snapshots["anthropic"]
+    elapsed = time.monotonic() - started
+    assert len(snapshot.aliases) == 8
+    assert elapsed < 1.2  # eight lookups of 0.3 s each, one after another, would take 2.4 s

@@ -203,3 +203,10 @@ def test_unreachable_proxy_is_reported(options, tls_server, ca):
     opts = _net(options, HTTPS_PROXY="http://127.0.0.1:9", SSL_CERT_FILE=str(ca.pem))
     failure = discover_providers([p], environ={}, options=opts).failures["vllm"]
     assert failure.status is None and tls_server.seen == []
+
+
+def test_unreadable_ca_bundle_variable_is_named(options, tls_server, tmp_path):
+    p = make_provider("vllm", "openai-compatible", tls_server.url + "/v1")
+    opts = _net(options, SSL_CERT_FILE=str(tmp_path / "nope.pem"))
+    failure = discover_providers([p], environ={}, options=opts).failures["vllm"]
+    assert failure.message.startswith("cannot use SSL_CERT_FILE (")
