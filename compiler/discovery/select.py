@@ -6,13 +6,18 @@ import fnmatch
 from datetime import UTC, datetime
 
 from compiler.discovery.base import Discovered
+from compiler.discovery.capabilities import normalize_all
 from compiler.discovery.spec import ProviderSpec
 from compiler.models.snapshot import Snapshot, SnapshotSource, normalize_snapshot
 
 
 def snapshot_for(provider: ProviderSpec, found: Discovered, now: datetime) -> Snapshot:
     """The normalized snapshot of `provider`; aliases to filtered-out ids are dropped."""
-    models = [m for m in found.models if _selected(m.id, provider)]
+    models = [
+        m.model_copy(update={"capabilities": normalize_all(m.capabilities)})
+        for m in found.models
+        if _selected(m.id, provider)
+    ]
     ids = {m.id for m in models}
     aliases = {a: t for a, t in found.aliases.items() if t in ids}
     fetched = now.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

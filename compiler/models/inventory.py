@@ -131,6 +131,17 @@ class AzureConfig(BaseModel):
 
     api_version: str = Field(default="2024-10-21", alias="apiVersion")
     deployments_arm: ArmRef | None = Field(default=None, alias="deploymentsArm")
+    models_api: Literal["v1", "dated"] = Field(
+        default="v1",
+        alias="modelsApi",
+        description="Model list discovery asks: v1 (/openai/v1/models) or dated "
+        "(/openai/models?api-version=apiVersion).",
+    )
+    deployments: dict[str, str] = Field(
+        default_factory=dict,
+        description="Deployments (name -> model) when ARM cannot be asked; discovery checks "
+        "that the resource lists each model.",
+    )
 
 
 class VertexConfig(BaseModel):
@@ -140,6 +151,12 @@ class VertexConfig(BaseModel):
 
     project: str = Field(min_length=1)
     location: str = Field(min_length=1)
+    publishers: tuple[Name, ...] = Field(
+        default=("google",),
+        min_length=1,
+        description="Model Garden publishers discovery lists (google, anthropic, meta, "
+        "mistralai, ...); partner models are pinned as name@version.",
+    )
 
 
 class BedrockConfig(BaseModel):

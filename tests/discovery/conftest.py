@@ -38,12 +38,15 @@ class ArmRef:
 class AzureConfig:
     api_version: str = "2024-10-21"
     deployments_arm: ArmRef | None = None
+    models_api: str = "v1"
+    deployments: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class VertexConfig:
     project: str | None = None
     location: str | None = None
+    publishers: tuple[str, ...] = ("google",)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def test_arm_next_link_to_another_origin_gets_no_token(server, other, options):
         "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.CognitiveServices"
         "/accounts/acct/deployments"
     )
-    server.add("/openai/models", json_reply({"data": []}))
+    server.add("/openai/v1/models", json_reply({"data": []}))
     page = {"value": [], "nextLink": f"{other.url}{deployments}?page=2"}
     server.add(deployments, json_reply(page))
     other.add(deployments, json_reply({"value": []}))
@@ -102,7 +102,7 @@ def test_arm_next_link_to_another_origin_gets_no_token(server, other, options):
     assert "refused to send credentials" in failure.message
     assert other.seen == []
     # the data-plane key went to the data plane only, the ARM token to ARM only
-    models = server.requests_to("/openai/models")[0]
+    models = server.requests_to("/openai/v1/models")[0]
     assert models.headers["api-key"] == "az-key" and "authorization" not in models.headers
     arm_request = server.requests_to(deployments)[0]
     assert "api-key" not in arm_request.headers
