@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from compiler.discovery.bedrock import region_profiles
 from compiler.discovery.capabilities import VOCABULARY, normalize, normalize_all
 from compiler.discovery.run import discover_providers
-from tests.discovery.conftest import AzureConfig, ProviderConfig, VertexConfig, make_provider
+from tests.discovery.conftest import (
+    AzureConfig,
+    BedrockConfig,
+    ProviderConfig,
+    VertexConfig,
+    make_provider,
+)
 from tests.discovery.server import file_reply, json_reply
 
 
@@ -178,3 +185,37 @@ def test_normalize_all_sorts_and_deduplicates():
         "embeddings",
         "tools",
     )
+
+
+@pytest.mark.parametrize(
+    ("region", "profile"),
+    [
+        ("us-east-1", "us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        ("eu-west-1", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+    ],
+)
+def test_bedrock_records_the_regions_profile_for_profile_only_models(
+    server, options, region, profile
+):
+    server.add("/foundation-models", file_reply("bedrock", "list_foundation_models.json"))
+    server.add("/inference-profiles", file_reply("bedrock", "list_inference_profiles_page1.json"))
+    server.add(
+        "/inference-profiles",
+        file_reply("bedrock", "list_inference_profiles_page2.json"),
+        query={"nextToken": "eyJwYWdlIjoyLCJleGFtcGxlIjp0cnVlfQ=="},
+    )
+    config = ProviderConfig(bedrock=BedrockConfig(region=region))
+    p = make_provider("bedrock", "bedrock", server.url, env="K", config=config)
+    models = {m.id: m for m in _snap(p, options).models}
+    sonnet = models["anthropic.claude-sonnet-4-5-20250929-v1:0"]
+    assert sonnet.details["inferenceProfile"] == profile
+    # on-demand models are called by their own id
+    assert "inferenceProfile" not in models["meta.llama3-1-8b-instruct-v1:0"].details
+
+
+def test_bedrock_region_geographies():
+    ids = {"us.m", "eu.m", "apac.m", "jp.m", "global.m", "global.n"}
+    assert region_profiles("us-west-2", ids) == {"m": "us.m", "n": "global.n"}
+    assert region_profiles("ap-northeast-1", ids)["m"] == "jp.m"
+    assert region_profiles("ap-south-1", ids)["m"] == "apac.m"
+    assert region_profiles("sa-east-1", ids)["m"] == "global.m"
