@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compiler.errors import Location
-from compiler.inventory.load import ResolvedEnvironment
 from compiler.inventory.merge import MergeKeys, strategic_merge
 from compiler.models.artifacts import JsonPath
-from compiler.models.inventory import AzureConfig, Model, ModelApi, Provider, SecretRef
+from compiler.models.inventory import Model, ModelApi
 from compiler.models.lock import Lockfile
+from compiler.models.providers import AzureConfig, Provider, SecretRef
+from compiler.models.resolved import ResolvedEnvironment
 from compiler.render.targets.litellm import ca_mount_path, credential_env_name, litellm_config
 from compiler.yamlio import dump_document
 

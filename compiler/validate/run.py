@@ -17,8 +17,8 @@ from typing import Any
 
 from compiler.errors import Diagnostic, Severity, sorted_diagnostics
 from compiler.models.artifacts import RenderedDocument
+from compiler.models.environment import Policies
 from compiler.models.findings import Finding
-from compiler.models.inventory import Policies
 from compiler.render.targets.agentops_rules import check_agentops_providers
 from compiler.render.targets.kaos_rules import check_modelapis
 from compiler.validate import corekinds

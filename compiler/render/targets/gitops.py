@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from compiler.inventory.load import ResolvedEnvironment
-from compiler.models.inventory import GitOps
+from compiler.models.environment import GitOps
+from compiler.models.resolved import ResolvedEnvironment
 from compiler.render.plan import MANAGED_BY, PlannedDocument
 
 
