@@ -26,7 +26,7 @@ from compiler.models.resolved import (
     ResolvedEnvironment,
 )
 from compiler.project import Project
-from compiler.yamlio import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_yaml
+from compiler.yamlio.source import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_yaml
 
 KINDS: dict[str, type[BaseModel]] = {"providers": Provider, "models": Model, "modelApis": ModelApi}
 POD_SPEC = "podSpec"

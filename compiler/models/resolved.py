@@ -10,7 +10,7 @@ from compiler.errors import Diagnostic, Location
 from compiler.models.environment import Environment
 from compiler.models.inventory import Model, ModelApi
 from compiler.models.providers import Provider
-from compiler.yamlio import PathKey, SourceMap
+from compiler.yamlio.source import PathKey, SourceMap
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from compiler.review.resources import (
     load_resources,
 )
 from compiler.validate.schemas import SchemaRegistry
-from compiler.yamlio import YamlLoadError, load_yaml
+from compiler.yamlio.source import YamlLoadError, load_yaml
 
 API_LABEL = "modelplane.io/model-api"
 

@@ -14,7 +14,7 @@ from compiler.models.lock import Lockfile
 from compiler.models.providers import AzureConfig, Provider, SecretRef
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.render.targets.litellm import ca_mount_path, credential_env_name, litellm_config
-from compiler.yamlio import dump_document
+from compiler.yamlio.emit import dump_document
 
 MODEL_API_CONTAINER = "model-api"
 KAOS_PORTS = {"Proxy": 8000, "Hosted": 11434}

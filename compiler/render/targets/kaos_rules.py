@@ -19,7 +19,7 @@ from compiler.inventory.policies import is_cluster_local
 from compiler.models.artifacts import JsonPath, RenderedDocument
 from compiler.models.environment import Policies
 from compiler.models.findings import Finding, as_mapping
-from compiler.yamlio import ManifestParseError, iter_paths, parse_manifest_checked
+from compiler.yamlio.manifests import ManifestParseError, iter_paths, parse_manifest_checked
 
 KAOS_API_VERSION = "kaos.tools/v1alpha1"
 CONFIG_PATH: JsonPath = ("spec", "proxyConfig", "configYaml", "fromString")
