@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from compiler.errors import Diagnostic, InventoryError, Location, UsageError, has_errors
 from compiler.inventory.credentials import literal_credentials
 from compiler.inventory.merge import MergeKeys, merge_override, strategic_merge
-from compiler.inventory.policies import check_environment
+from compiler.inventory.policies import Scope, check_environment
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
 from compiler.inventory.rules import check_items
 from compiler.models.environment import Environment
@@ -46,12 +46,14 @@ def load_environment(
     pod_spec_keys: MergeKeys | None = None,
     *,
     inventory: InventoryFiles | None = None,
+    scope: Scope = "all",
 ) -> ResolvedEnvironment:
     """Load, merge and check one environment; raise InventoryError with every problem.
 
     `pod_spec_keys` are the list-map keys of the ModelAPI podSpec schema; overrides of a
     model API's podSpec are strategic-merged with them (plain override rule if None).
     `inventory` is what `read_inventory` returned, when several environments share it.
+    `scope="models"` skips render-only rules and policies (for discover and lock).
     """
     env_file = project.environment_file(env)
     if not env_file.is_file():
@@ -81,7 +83,7 @@ def load_environment(
     _apply_overrides(items, loaded_env, problems, pod_spec_keys)
     resolved = _build(env, environment, items, loaded_env.source, problems)
     problems.extend(check_items(resolved))
-    problems.extend(check_environment(resolved))
+    problems.extend(check_environment(resolved, scope))
     if has_errors(problems):
         raise InventoryError(problems)
     return dataclasses.replace(resolved, warnings=tuple(problems))

@@ -116,7 +116,7 @@ def test_discover_one_provider(repo: Path, server: FakeProvider):
     result = CliRunner().invoke(cli, ["discover", "--env", "dev", "--provider", "vllm"])
     assert result.exit_code == 0, result.output
     assert {s.path for s in server.seen} == {"/vllm/v1/models"}
-    assert "discover vllm: 2 models" in result.output
+    assert "discover dev/vllm: 2 models" in result.output
 
 
 def test_discover_unknown_provider_is_a_usage_error(repo: Path):
