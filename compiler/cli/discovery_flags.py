@@ -68,6 +68,7 @@ def discovery_flags(func: Callable[..., Any]) -> Callable[..., Any]:
 def discovery_bounds(environ: Mapping[str, str], flags: Mapping[str, Any]) -> DiscoveryLimits:
     """Flags win, then the environment, then the defaults; bad values are usage errors."""
     from compiler.discovery.limits import DiscoveryLimits
+
     values: dict[str, float] = {}
     for name, var, kind, default, _ in _FLAGS:
         given = flags.get(f"bound_{name}")

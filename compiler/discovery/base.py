@@ -17,6 +17,8 @@ import httpx
 import pydantic
 
 from compiler.discovery.auth import Access, AuthStyle, CloudAuth, MissingCredential
+from compiler.discovery.failure import DiscoveryFailure as DiscoveryFailure
+from compiler.discovery.failure import ProviderFailed as ProviderFailed
 from compiler.discovery.network import Timeouts
 from compiler.discovery.policy import RetryPolicy, classify_response, retry_delay
 from compiler.discovery.spec import ProviderSpec
@@ -35,30 +37,6 @@ T = TypeVar("T", bound=pydantic.BaseModel)
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_PAGES = 100
-
-
-@dataclass(frozen=True, slots=True)
-class DiscoveryFailure:
-    """Why one provider could not be discovered; safe to print (no credentials)."""
-
-    provider: str
-    url: str
-    status: int | None
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        status = f"{self.status} from " if self.status is not None else ""
-        hint = f": {self.hint}" if self.hint else ""
-        return f"{status}{self.provider} ({self.url}): {self.message}{hint}"
-
-
-class ProviderFailed(Exception):
-    """Raised inside an adapter run; caught by the runner and turned into its failure."""
-
-    def __init__(self, failure: DiscoveryFailure) -> None:
-        self.failure = failure
-        super().__init__(str(failure))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,26 +13,23 @@ filtered per environment.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pydantic
 
 from compiler.discovery.accounts import Account, Job, group_accounts
-from compiler.discovery.auth import CloudAuth, DefaultCloudAuth
 from compiler.discovery.base import (
-    MAX_BODY_BYTES,
-    MAX_PAGES,
     Discovered,
     DiscoveryFailure,
     ProgressSink,
 )
-from compiler.discovery.network import ClientPool, NetworkConfig, Timeouts, build_client
-from compiler.discovery.policy import RetryPolicy
+from compiler.discovery.network import ClientPool, build_client
+from compiler.discovery.options import DiscoveryOptions
 from compiler.discovery.runone import AccountRun, run_account
 from compiler.discovery.select import snapshot_for
 from compiler.discovery.spec import ProviderSpec
@@ -41,27 +38,6 @@ from compiler.fsio import atomic_write_bytes
 from compiler.models.snapshot import Snapshot, snapshot_to_json
 
 __all__ = ["DiscoveryOptions", "DiscoveryOutcome", "build_client", "discover_providers"]
-
-DEFAULT_DEADLINE = 60.0
-DEFAULT_CONCURRENCY = 8
-
-
-@dataclass(frozen=True, slots=True)
-class DiscoveryOptions:
-    """Knobs of a discovery run; defaults suit production, tests shrink them."""
-
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
-    cloud: CloudAuth = field(default_factory=DefaultCloudAuth)
-    wanted: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    arm_endpoint: str = "https://management.azure.com"
-    max_body: int = MAX_BODY_BYTES
-    max_pages: int = MAX_PAGES
-    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    timeouts: Timeouts = field(default_factory=Timeouts)
-    deadline: float = DEFAULT_DEADLINE
-    concurrency: int = DEFAULT_CONCURRENCY
-    network: NetworkConfig = field(default_factory=NetworkConfig)
-    base_dir: Path = field(default_factory=Path.cwd)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from compiler.discovery import ADAPTERS
 from compiler.discovery.accounts import Account, discovery_url
@@ -21,11 +20,9 @@ from compiler.discovery.base import (
     ProviderFailed,
 )
 from compiler.discovery.network import ClientPool
+from compiler.discovery.options import DiscoveryOptions
 from compiler.discovery.spec import ProviderSpec
 from compiler.discovery.wire import Deadline, origin_of
-
-if TYPE_CHECKING:
-    from compiler.discovery.run import DiscoveryOptions
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ import fnmatch
 from datetime import UTC, datetime
 
 from compiler.discovery.base import Discovered
-from compiler.discovery.capabilities import normalize_all
 from compiler.discovery.spec import ProviderSpec
+from compiler.models.capabilities import normalize_all
 from compiler.models.snapshot import Snapshot, SnapshotSource, normalize_snapshot
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.discovery.bedrock import region_profiles
-from compiler.discovery.capabilities import VOCABULARY, normalize, normalize_all
+from compiler.models.capabilities import VOCABULARY, normalize, normalize_all
 from compiler.discovery.run import discover_providers
 from tests.discovery.conftest import (
     AzureConfig,
