@@ -161,7 +161,10 @@ def generate(project: Project) -> Iterator[tuple[Path, str]]:
                 out = discover_jobs([Job(env, local)], environ=environ, options=options)[env]
                 assert out.ok, out.failures
                 snapshot = _real_source(out.snapshots[provider.name], server.url, real)
-                yield project.snapshots_dir(env) / f"{provider.name}.json", snapshot_to_json(snapshot)
+                yield (
+                    project.snapshots_dir(env) / f"{provider.name}.json",
+                    snapshot_to_json(snapshot),
+                )
 
 
 def _with_bearer(provider: Any) -> Any:

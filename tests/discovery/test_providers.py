@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from compiler.discovery.bedrock import region_profiles
-from compiler.models.capabilities import VOCABULARY, normalize, normalize_all
 from compiler.discovery.run import discover_providers
+from compiler.models.capabilities import VOCABULARY, normalize, normalize_all
 from tests.discovery.conftest import (
     AzureConfig,
     BedrockConfig,
