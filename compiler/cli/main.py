@@ -106,9 +106,19 @@ def cli(ctx: click.Context, fmt: str | None, show_traceback: bool) -> None:
 
 
 def _register() -> None:
-    from compiler.cli import diff, discover, lock, models, render, schemas, validate
+    from compiler.cli import (
+        diff,
+        discover,
+        lock,
+        models,
+        outdated,
+        promote,
+        render,
+        schemas,
+        validate,
+    )
 
-    for module in (diff, discover, lock, models, render, schemas, validate):
+    for module in (diff, discover, lock, models, outdated, promote, render, schemas, validate):
         cli.add_command(module.command)
 
 
