@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -37,36 +38,33 @@ def command(
     selection = Selection(frozenset(models), frozenset(providers))
     project = current_project(ctx)
     promotion, changed = promote_environment(project, source, target, selection, dry_run=dry_run)
-    lines = [f"~ {name}: {old} -> {new}" for name, old, new in promotion.moved]
     if ctx.fmt == "json":
-        result = {
-            "from": source,
-            "to": target,
-            "moved": [{"model": n, "from": o, "to": w} for n, o, w in promotion.moved],
-            "skipped": list(promotion.skipped),
-            "filesWritten": [project.relative(project.lock_file(target))]
-            if changed and not dry_run
-            else [],
-        }
-        document = {
-            "schema": "modelplane/result",
-            "formatVersion": 1,
-            "modelplane": __version__,
-            "command": "promote",
-            "exitCode": 0,
-            "ok": True,
-            "problems": [],
-            "result": result,
-        }
-        click.echo(json.dumps(document, indent=2))
+        written = changed and not dry_run
+        files = [project.relative(project.lock_file(target))] if written else []
+        click.echo(json.dumps(_document(source, target, promotion, files), indent=2))
         return ExitCode.OK
     state = "would write" if dry_run else "wrote"
-    head = (
-        f"{target}: {state} models.lock"
-        if changed
-        else f"{target}: already pins what {source} pins"
-    )
-    say(ctx, "\n".join([head, *(f"  {line}" for line in lines)]))
-    for note in promotion.skipped:
-        say(ctx, f"  skipped {note}")
+    head = f"{target}: {state} models.lock" if changed else f"{target}: pins what {source} pins"
+    moved = [f"  ~ {name}: {old} -> {new}" for name, old, new in promotion.moved]
+    say(ctx, "\n".join([head, *moved, *(f"  skipped {n}" for n in promotion.skipped)]))
     return ExitCode.OK
+
+
+def _document(source: str, target: str, promotion: Any, files: list[str]) -> dict[str, Any]:
+    result = {
+        "from": source,
+        "to": target,
+        "moved": [{"model": n, "from": o, "to": w} for n, o, w in promotion.moved],
+        "skipped": list(promotion.skipped),
+        "filesWritten": files,
+    }
+    return {
+        "schema": "modelplane/result",
+        "formatVersion": 1,
+        "modelplane": __version__,
+        "command": "promote",
+        "exitCode": 0,
+        "ok": True,
+        "problems": [],
+        "result": result,
+    }
