@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler import pipeline
+from compiler.pipeline import render as pipeline
 from compiler.project import Project
 from tests.repo import copy_example
 

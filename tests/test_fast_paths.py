@@ -7,8 +7,8 @@ import json
 import pytest
 
 from compiler.errors import LockError
-from compiler.inventory import load_environment, read_inventory
-from compiler.lock import read_lockfile, read_snapshots
+from compiler.inventory.load import load_environment, read_inventory
+from compiler.lock.resolve import read_lockfile, read_snapshots
 from compiler.project import Project
 from compiler.yamlio import load_json, load_yaml
 from tests.repo import copy_example

@@ -4,8 +4,9 @@ import pickle
 
 import pytest
 
-from compiler import parallel, pipeline
 from compiler.errors import Diagnostic, ExitCode, InventoryError, Location, combine_errors
+from compiler.pipeline import parallel
+from compiler.pipeline import render as pipeline
 from compiler.project import Project
 from tests.repo import copy_example, tree_digest
 
