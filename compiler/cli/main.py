@@ -173,9 +173,9 @@ def current_project() -> Project:
 
 
 def _register() -> None:
-    from compiler.cli import diff, discover, lock, models, render, schemas, validate
+    from compiler.cli import diff, discover, env, init, lock, models, render, schemas, validate
 
-    for module in (diff, discover, lock, models, render, schemas, validate):
+    for module in (init, env, discover, lock, render, validate, diff, models, schemas):
         cli.add_command(module.command)
 
 

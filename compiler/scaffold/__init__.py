@@ -11,7 +11,7 @@ import re
 from importlib import resources
 
 from compiler import __version__
-from compiler.inventory_schema import schema_files
+from compiler.inventory.schema import schema_files
 from compiler.project import (
     ENVIRONMENT_FILE,
     ENVIRONMENTS_DIR,
