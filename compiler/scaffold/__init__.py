@@ -33,6 +33,7 @@ _SCAFFOLD = (
     (f"{INVENTORY_DIR}/models.yaml", "models.yaml"),
     (f"{INVENTORY_DIR}/model-apis.yaml", "model-apis.yaml"),
     (".github/workflows/modelplane.yml", "workflow.yml"),
+    (".github/workflows/modelplane-refresh.yml", "refresh-workflow.yml"),
     (".pre-commit-config.yaml", "pre-commit-config.yaml"),
     (GITIGNORE, "gitignore"),
     (README, "README.md"),

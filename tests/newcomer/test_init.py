@@ -16,6 +16,7 @@ from compiler.cli.main import cli
 from compiler.inventory.schema import schema_files
 from compiler.models.inventory import ProviderType
 from compiler.scaffold import repository_files
+from tests.review.test_workflows import _parse, _run_lines
 
 
 def run(*args, cwd=None):
@@ -108,18 +109,21 @@ def test_every_provider_type_has_an_example_that_loads(empty):
     assert codes == {"unpinnable-model"}, result.output
 
 
-def test_generated_workflow_is_valid_and_installs_the_pinned_release(empty):
+@pytest.mark.parametrize("name", ["modelplane.yml", "modelplane-refresh.yml"])
+def test_generated_workflows_are_valid_and_install_the_pinned_release(empty, name):
     assert run("init").exit_code == 0
     vendor = resources.files("check_jsonschema.builtin_schemas.vendor")
     schema = json.loads(vendor.joinpath("github-workflows.json").read_text(encoding="utf-8"))
-    workflow = YAML(typ="safe", pure=True).load(
-        (empty / ".github/workflows/modelplane.yml").read_text()
-    )
+    text = (empty / ".github/workflows" / name).read_text()
+    workflow = YAML(typ="safe", pure=True).load(text)
     jsonschema.validate(workflow, schema)
     assert workflow["env"]["MODELPLANE_REQUIREMENT"] == f"modelplane=={__version__}"
-    runs = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
+    (job,) = workflow["jobs"].values()
+    runs = [s.get("run", "") for s in job["steps"]]
     assert 'python -m pip install "$MODELPLANE_REQUIREMENT"' in runs
-    assert not any("pip install ." in r for r in runs)
+    assert "pip install ." not in text
+    for line in _run_lines(workflow):
+        _parse(line)  # every command the workflow runs parses with this CLI
 
 
 def test_pre_commit_config_is_valid_and_pinned(empty):
