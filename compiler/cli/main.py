@@ -95,6 +95,8 @@ def selected_envs(project: Project, envs: Sequence[str], all_envs: bool) -> list
                         Location(project.relative(project.environments_dir)),
                         "usage",
                         "no environments found",
+                        hint="start a repository with `modelplane init`, or add an "
+                        "environment with `modelplane env add NAME`",
                     )
                 ]
             )

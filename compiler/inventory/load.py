@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,7 +11,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from compiler.errors import Diagnostic, InventoryError, Location, UsageError, has_errors
+from compiler.errors import (
+    Diagnostic,
+    InventoryError,
+    Location,
+    UsageError,
+    has_errors,
+    known_hint,
+)
 from compiler.inventory.credentials import literal_credentials
 from compiler.inventory.merge import MergeKeys, merge_override, strategic_merge
 from compiler.inventory.policies import check_environment
@@ -149,13 +157,16 @@ def load_environment(
     """
     env_file = project.environment_file(env)
     if not env_file.is_file():
-        known = ", ".join(project.environment_names()) or "none"
+        hint = known_hint(env, project.environment_names(), "known environments")
+        if not project.environment_names():
+            hint = "create one with `modelplane init` or `modelplane env add NAME`"
         raise UsageError(
             [
                 Diagnostic(
                     Location(project.relative(env_file)),
                     "unknown-environment",
-                    f"no environment {env!r} (known: {known})",
+                    f"no environment {env!r}",
+                    hint=hint,
                 )
             ]
         )
@@ -174,8 +185,14 @@ def load_environment(
         raise InventoryError(problems)
     _apply_overrides(items, loaded_env, problems, pod_spec_keys)
     resolved = _build(env, environment, items, loaded_env.source, problems)
-    problems.extend(check_items(resolved))
-    problems.extend(check_environment(resolved))
+    # A misspelt name in `enable` also leaves the item meant disabled, and every use of
+    # that item would be reported as not enabled: report the misspelling alone.
+    meant = _meant_by_typos(resolved)
+    problems.extend(
+        d
+        for d in (*check_items(resolved), *check_environment(resolved))
+        if not (d.code == "not-enabled" and any(f"'{name}'" in d.message for name in meant))
+    )
     if has_errors(problems):
         raise InventoryError(problems)
     return dataclasses.replace(resolved, warnings=tuple(problems))
@@ -281,7 +298,8 @@ def _apply_overrides(
                         loaded_env.source.locate((*at, "name")),
                         "unknown-override",
                         f"override names unknown {_singular(kind)} {name!r}",
-                        hint=f"define it in inventory/ first; known: {_known(items[kind])}",
+                        hint="define it in inventory/ first; "
+                        + known_hint(str(name), _names(items[kind])),
                     )
                 )
                 continue
@@ -298,6 +316,10 @@ def _merge_item(
     merged = dict(merge_override(base, rest))
     merged[POD_SPEC] = strategic_merge(base.get(POD_SPEC) or {}, patch[POD_SPEC], pod_spec_keys)
     return merged
+
+
+def _names(table: Mapping[str, _RawItem]) -> list[str]:
+    return sorted(n for n in table if not n.startswith("\0"))
 
 
 def _known(table: Mapping[str, _RawItem]) -> str:
@@ -352,6 +374,18 @@ def _build(
     )
 
 
+def _meant_by_typos(resolved: ResolvedEnvironment) -> set[str]:
+    """The defined names that unknown names in `enable` most likely meant."""
+    enable = resolved.environment.enable
+    lists = {"providers": enable.providers, "models": enable.models, "modelApis": enable.model_apis}
+    meant = set()
+    for kind, names in lists.items():
+        for name in set(names or ()) - resolved.names[kind]:
+            close = difflib.get_close_matches(name, sorted(resolved.names[kind]), n=1)
+            meant.update(close)
+    return meant
+
+
 def _check_enabled(
     kind: str,
     wanted: Sequence[str] | None,
@@ -366,7 +400,7 @@ def _check_enabled(
                     env_source.locate(("enable", kind, index)),
                     "unknown-reference",
                     f"enable.{kind} names unknown {_singular(kind)} {name!r}",
-                    hint=f"known: {_known(table)}",
+                    hint=known_hint(name, _names(table)),
                 )
             )
 
@@ -378,6 +412,8 @@ def _validate(
         return model_type.model_validate(data)
     except ValidationError as exc:
         problems.extend(
-            pydantic_diagnostics(exc, lambda loc, key: source.locate(loc, key=key), "inventory")
+            pydantic_diagnostics(
+                exc, lambda loc, key: source.locate(loc, key=key), "inventory", model_type
+            )
         )
         return None

@@ -18,6 +18,7 @@ from compiler.errors import (
     ValidationFailed,
     combine_errors,
     has_errors,
+    known_hint,
 )
 from compiler.fsio import atomic_write_bytes
 from compiler.inventory.load import (
@@ -152,7 +153,7 @@ def _check_upgrade_names(resolved: ResolvedEnvironment, options: LockOptions) ->
             Location("<command line>"),
             "usage",
             f"--upgrade-{flag} names unknown {flag} {name!r}",
-            hint=f"known: {', '.join(sorted(resolved.names[kind])) or 'none'}",
+            hint=known_hint(name, resolved.names[kind]),
         )
         for flag, kind, names in (
             ("model", "models", options.upgrade_models),

@@ -9,7 +9,14 @@ from pathlib import PurePosixPath
 
 from pydantic import ValidationError
 
-from compiler.errors import CompilerError, Diagnostic, Location, LockError, UsageError
+from compiler.errors import (
+    CompilerError,
+    Diagnostic,
+    Location,
+    LockError,
+    UsageError,
+    known_hint,
+)
 from compiler.gitio import GitTree, open_base
 from compiler.inventory.load import ResolvedEnvironment, load_environment
 from compiler.lock.resolve import lock_inputs_digest, read_lockfile, read_snapshots
@@ -87,10 +94,9 @@ def review(project: Project, envs: Sequence[str] | None, base: str | None, *, lo
     known = _all_envs(project, tree, prefix)
     unknown = [env for env in envs or () if env not in known]
     if unknown:
-        message = f"unknown environment {unknown[0]!r} (here or at the base); known: "
-        raise UsageError(
-            [Diagnostic(Location("<command line>"), "usage", message + ", ".join(known))]
-        )
+        message = f"unknown environment {unknown[0]!r} (here or at the base)"
+        hint = known_hint(unknown[0], known, "known environments")
+        raise UsageError([Diagnostic(Location("<command line>"), "usage", message, hint=hint)])
     names = list(envs) if envs is not None else known
     diffs = tuple(_env_diff(project, tree, prefix, env, lock) for env in names)
     return Review(tree.commit, diffs, lock)

@@ -11,7 +11,6 @@ import re
 from importlib import resources
 
 from compiler import __version__
-from compiler.inventory.schema import schema_files
 from compiler.project import (
     ENVIRONMENT_FILE,
     ENVIRONMENTS_DIR,
@@ -63,6 +62,9 @@ def environment_files(env: str) -> dict[str, bytes]:
 
 def editor_schema_files() -> dict[str, bytes]:
     """The editor JSON Schemas, where the modelines of the inventory files point."""
+    # Imported here: pydantic is heavy, and `modelplane init --help` should stay light.
+    from compiler.inventory.schema import schema_files
+
     return {f"{SCHEMAS_DIR}/{name}": text.encode() for name, text in schema_files().items()}
 
 
