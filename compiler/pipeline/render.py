@@ -32,6 +32,7 @@ from compiler.lock.resolve import (
     LockOptions,
     LockResult,
     lock_inputs_digest,
+    orphaned_snapshots,
     read_lockfile,
     read_snapshots,
     resolve_lock,
@@ -124,7 +125,8 @@ def _resolve_lock(
     _check_upgrade_names(resolved, options)
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
-    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings))
+    orphans = orphaned_snapshots(project, resolved)
+    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings, *orphans))
     stale = tuple(stale_lock_problems(project, resolved, result, current_text))
     return result, current_text, stale
 
