@@ -6,8 +6,9 @@ import pytest
 
 from compiler.errors import LockError
 from compiler.inventory.load import load_environment
-from compiler.lock.resolve import LockOptions, read_lockfile, read_snapshots, resolve_lock
-from compiler.pipeline.render import lock_environment
+from compiler.lock.files import read_lockfile, read_snapshots
+from compiler.lock.resolve import LockOptions, resolve_lock
+from compiler.pipeline.lock import lock_environment
 from compiler.project import Project
 from tests.repo import copy_example
 

@@ -18,7 +18,7 @@ import pytest
 
 from compiler.validate.crds import convert_crd, is_crd
 from compiler.validate.schemas import compile_schema
-from compiler.yamlio import parse_documents
+from compiler.yamlio.manifests import parse_documents
 from tests.helpers import UPSTREAM_CRDS, example_environments, manifest_documents
 
 KindKey = tuple[str, str]

@@ -9,13 +9,12 @@ from typing import Any
 
 import click
 
-from compiler.cli.main import (
+from compiler.cli.options import (
     Context,
     current_project,
     emit_diagnostics,
     env_options,
     format_option,
-    reporting,
     say,
     selected_envs,
 )
@@ -32,12 +31,11 @@ from compiler.project import Project
 @click.pass_obj
 def command(
     ctx: Context, envs: tuple[str, ...], all_envs: bool, providers: tuple[str, ...]
-) -> None:
+) -> ExitCode:
     """Ask each enabled provider which models it serves; write environments/<env>/snapshots/."""
-    with reporting(ctx):
-        project = current_project()
-        failed = discover_envs(ctx, project, selected_envs(project, envs, all_envs), providers)
-        sys.exit(ExitCode.NETWORK if failed else ExitCode.OK)
+    project = current_project(ctx)
+    failed = discover_envs(ctx, project, selected_envs(project, envs, all_envs), providers)
+    return ExitCode.NETWORK if failed else ExitCode.OK
 
 
 def discover_envs(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from compiler.cli.main import Context, current_project, emit_diagnostics, format_option, reporting
+from compiler.cli.options import Context, current_project, emit_diagnostics, format_option
 from compiler.errors import ExitCode
 
 
@@ -29,7 +27,7 @@ def command() -> None:
     "--namespace", metavar="NS", default=None, help="Kubernetes namespace [default: llm-NAME]."
 )
 @click.pass_obj
-def add_command(ctx: Context, name: str, source: str | None, namespace: str | None) -> None:
+def add_command(ctx: Context, name: str, source: str | None, namespace: str | None) -> ExitCode:
     r"""Create environments/NAME/ and lock and render it; never overwrites anything.
 
     With --from, the new environment starts as a copy of ENV: the same settings,
@@ -43,10 +41,9 @@ def add_command(ctx: Context, name: str, source: str | None, namespace: str | No
     from compiler.cli.scaffold_report import report_scaffold
     from compiler.pipeline.init import add_environment
 
-    with reporting(ctx):
-        outcome = add_environment(current_project(), name, source, namespace)
-        report_scaffold(ctx, outcome, f"added environment {name}")
-        if outcome.failure is not None:
-            emit_diagnostics(ctx, outcome.failure.diagnostics)
-            sys.exit(outcome.failure.exit_code)
-        sys.exit(ExitCode.OK)
+    outcome = add_environment(current_project(ctx), name, source, namespace)
+    report_scaffold(ctx, outcome, f"added environment {name}")
+    if outcome.failure is not None:
+        emit_diagnostics(ctx, outcome.failure.diagnostics)
+        return outcome.failure.exit_code
+    return ExitCode.OK

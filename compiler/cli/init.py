@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from compiler.cli.main import Context, emit_diagnostics, format_option, reporting, say
+from compiler.cli.options import Context, emit_diagnostics, format_option, say
 from compiler.errors import ExitCode
 from compiler.scaffold import DEFAULT_ENVIRONMENT, default_requirement
 
@@ -33,7 +32,7 @@ from compiler.scaffold import DEFAULT_ENVIRONMENT, default_requirement
     f"[default: {default_requirement()}, this release].",
 )
 @click.pass_obj
-def command(ctx: Context, directory: Path, env: str, requirement: str | None) -> None:
+def command(ctx: Context, directory: Path, env: str, requirement: str | None) -> ExitCode:
     r"""Create a modelplane repository in DIRECTORY (default: here), then lock and render it.
 
     Writes an inventory with a commented example of every provider type, one
@@ -49,14 +48,13 @@ def command(ctx: Context, directory: Path, env: str, requirement: str | None) ->
     from compiler.cli.scaffold_report import report_scaffold
     from compiler.pipeline.init import init_repository
 
-    with reporting(ctx):
-        outcome = init_repository(directory, env, requirement or default_requirement())
-        report_scaffold(ctx, outcome, f"created a modelplane repository in {directory}")
-        if outcome.failure is not None:
-            emit_diagnostics(ctx, outcome.failure.diagnostics)
-            sys.exit(outcome.failure.exit_code)
-        say(ctx, _next_steps(directory, env))
-        sys.exit(ExitCode.OK)
+    outcome = init_repository(directory, env, requirement or default_requirement())
+    report_scaffold(ctx, outcome, f"created a modelplane repository in {directory}")
+    if outcome.failure is not None:
+        emit_diagnostics(ctx, outcome.failure.diagnostics)
+        return outcome.failure.exit_code
+    say(ctx, _next_steps(directory, env))
+    return ExitCode.OK
 
 
 def _next_steps(directory: Path, env: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compiler.cli.main import Context, say
+from compiler.cli.options import Context, say
 from compiler.pipeline.init import ScaffoldOutcome
 
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from compiler.models.inventory import Environment, Model, ModelApi, Provider
+from compiler.models.environment import Environment
+from compiler.models.inventory import Model, ModelApi
+from compiler.models.providers import Provider
 from compiler.project import ENVIRONMENT_SCHEMA_FILE, INVENTORY_SCHEMA_FILE
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

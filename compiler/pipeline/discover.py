@@ -19,8 +19,9 @@ from compiler.discovery.run import (
     write_snapshots,
 )
 from compiler.errors import Diagnostic, UsageError
-from compiler.inventory.load import ResolvedEnvironment, load_environment
-from compiler.models.inventory import Provider
+from compiler.inventory.load import load_environment
+from compiler.models.providers import Provider
+from compiler.models.resolved import ResolvedEnvironment
 from compiler.project import Project
 
 

@@ -15,12 +15,8 @@ from pathlib import Path
 from compiler.errors import CompilerError, Diagnostic, Location, UsageError
 from compiler.fsio import atomic_write_bytes
 from compiler.lock.resolve import LockOptions
-from compiler.pipeline.render import (
-    LockOutcome,
-    RenderOutcome,
-    lock_environments,
-    render_environments,
-)
+from compiler.pipeline.lock import LockOutcome, lock_environments
+from compiler.pipeline.render import RenderOutcome, RenderSettings, render_environments
 from compiler.project import ROOT_MARKERS, Project
 from compiler.scaffold import (
     KEPT_IF_PRESENT,
@@ -122,7 +118,7 @@ def _finish(
 ) -> ScaffoldOutcome:
     try:
         lock = lock_environments(project, [env], LockOptions())[0]
-        render = render_environments(project, [env])[0]
+        render = render_environments(project, [env], settings=RenderSettings())[0]
     except CompilerError as exc:
         return ScaffoldOutcome(project.root, env, written, kept, failure=exc)
     return ScaffoldOutcome(project.root, env, written, kept, lock, render)

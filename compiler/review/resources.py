@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from compiler.review.fields import FieldChange, ItemKey, changed_leaves, count_leaves, diff_values
 from compiler.secrets.patterns import find_secret
-from compiler.yamlio import ManifestParseError, parse_documents, parse_manifest_checked
+from compiler.yamlio.manifests import ManifestParseError, parse_documents, parse_manifest_checked
 
 ResourceStatus = Literal["added", "removed", "changed", "renamed"]
 ResourceKey = tuple[str, str, str]

@@ -17,7 +17,8 @@ from compiler.cli.main import cli
 from compiler.inventory.schema import environment_schema, inventory_schema
 from compiler.models.lock import Lockfile
 from compiler.models.snapshot import Snapshot
-from compiler.yamlio import load_json, load_yaml
+from compiler.yamlio.manifests import load_json
+from compiler.yamlio.source import load_yaml
 from tests.repo import ROOT, copy_example
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

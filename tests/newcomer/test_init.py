@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from compiler import __version__
 from compiler.cli.main import cli
 from compiler.inventory.schema import schema_files
-from compiler.models.inventory import ProviderType
+from compiler.models.providers import ProviderType
 from compiler.scaffold import repository_files
 from tests.review.test_workflows import _parse, _run_lines
 

@@ -47,7 +47,7 @@ def test_every_own_kind_is_imported(own: SchemaRegistry, imported: SchemaRegistr
 def test_example_environment_same_verdict(
     env: str, own: SchemaRegistry, imported: SchemaRegistry
 ) -> None:
-    from compiler.pipeline.render import validate_environment
+    from compiler.pipeline.validate import validate_environment
 
     project = Project(REPO_ROOT)
     mine = validate_environment(project, env, own)

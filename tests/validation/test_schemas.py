@@ -7,7 +7,7 @@ import pytest
 from compiler.inventory.merge import schema_merge_keys
 from compiler.validate.crds import NotACrdError, convert_crd
 from compiler.validate.schemas import SchemaLoadError, SchemaRegistry, dump_schema, schema_path
-from compiler.yamlio import parse_documents
+from compiler.yamlio.manifests import parse_documents
 
 MODELAPI = ("kaos.tools/v1alpha1", "ModelAPI")
 

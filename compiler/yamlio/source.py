@@ -1,24 +1,14 @@
-"""The only door to YAML: strict loading with source positions, fast parsing, exact emitting.
+"""Inventory files: composed by ruamel.yaml (its C parser when available), positions kept.
 
-Three jobs with three speeds:
-- inventory files are composed by ruamel.yaml (C parser when available) and built into
-  plain data here, keeping every node's position, rejecting duplicate keys and keeping
-  timestamps as strings;
-- rendered manifests, thousands of them, are parsed back by the Rust `yaml_rs` parser;
-- values are emitted by a small emitter whose quoting is safe under YAML 1.1 and 1.2, so
-  kubectl, Argo CD, Flux and our own parser all read back exactly the value we meant.
+Every node is built into plain data with its position recorded, duplicate keys are
+rejected and timestamps stay strings, so every later problem can point at its line.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml_rs
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -28,6 +18,8 @@ from ruamel.yaml.resolver import VersionedResolver
 from compiler.errors import Diagnostic, Location
 
 PathKey = tuple[str | int, ...]
+# Values one file may expand to through aliases: far above any real inventory.
+MAX_NODES = 1_000_000
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -74,8 +66,11 @@ class YamlLoadError(Exception):
         super().__init__("; ".join(d.message for d in diagnostics))
 
 
-def load_yaml(text: str, display_path: str) -> LoadedYaml:
-    """Compose `text` and build plain data with positions; raise YamlLoadError on bad input."""
+def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> LoadedYaml:
+    """Compose `text` and build plain data with positions; raise YamlLoadError on bad input.
+
+    `max_nodes` bounds what aliases may expand to (an alias bomb is a few lines).
+    """
     try:
         node = _compose(text, pure=False)
     except MarkedYAMLError as exc:
@@ -92,7 +87,7 @@ def load_yaml(text: str, display_path: str) -> LoadedYaml:
     source = SourceMap(display_path)
     if node is None:
         return LoadedYaml(None, source)
-    builder = _Builder(source)
+    builder = _Builder(source, max_nodes)
     try:
         data = builder.build(node, ())
     except _TooLarge as exc:
@@ -101,7 +96,7 @@ def load_yaml(text: str, display_path: str) -> LoadedYaml:
                 Diagnostic(
                     exc.at,
                     "yaml-too-large",
-                    f"the document expands to more than {MAX_NODES:,} values",
+                    f"the document expands to more than {max_nodes:,} values",
                     hint="YAML aliases (*name) copy whole subtrees; write the values out instead",
                 )
             ]
@@ -170,7 +165,6 @@ def _plain_diagnostic(message: str, path: str) -> Diagnostic:
 
 
 # Aliases let a few lines expand exponentially ("billion laughs"); no inventory is this big.
-MAX_NODES = 1_000_000
 
 
 class _TooLarge(Exception):
@@ -181,10 +175,10 @@ class _TooLarge(Exception):
 class _Builder:
     """Turns a composed node tree into dicts, lists and scalars, recording positions."""
 
-    def __init__(self, source: SourceMap) -> None:
+    def __init__(self, source: SourceMap, budget: int) -> None:
         self.source = source
         self.problems: list[Diagnostic] = []
-        self.budget = MAX_NODES
+        self.budget = budget
 
     def _at(self, node: Node) -> Location:
         mark = node.start_mark
@@ -284,179 +278,7 @@ def _parse_float(text: str) -> float:
     return float(lowered)
 
 
-def load_json(text: str) -> Any:
-    """Plain data from strict JSON text, exactly as `load_yaml` would build it.
-
-    Much faster than composing with positions; for machine-written files whose
-    positions only matter when they are invalid. Raises ValueError on anything where
-    the two could differ: invalid JSON, duplicate keys, NaN or Infinity.
-    """
-    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise ValueError("duplicate key")
-    return result
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"non-standard JSON constant {name}")
-
-
 # --- reading rendered manifests -------------------------------------------------------
 
 
-def parse_manifest(text: str) -> Any:
-    """Parse one rendered YAML document (fast path, no positions)."""
-    return yaml_rs.loads(text, parse_datetime=False)
-
-
-class ManifestParseError(ValueError):
-    """A rendered document is not valid YAML."""
-
-
-def parse_manifest_checked(text: str) -> Any:
-    """Parse a rendered document, turning parser errors into ManifestParseError."""
-    try:
-        return yaml_rs.loads(text, parse_datetime=False)
-    except Exception as exc:  # yaml_rs raises its own error types; keep them behind this seam
-        raise ManifestParseError(str(exc)) from None
-
-
 # --- emitting --------------------------------------------------------------------------
-
-# A plain scalar starts with a letter or '/': yaml_rs reads `_0` and `__1` as numbers.
-_PLAIN = re.compile(r"[A-Za-z/][A-Za-z0-9_./@+-]*")
-# Words that YAML 1.1 (kubectl, PyYAML) or 1.2 read as something other than a string.
-_RESERVED = frozenset(
-    ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "nan", "inf"]
-)
-_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-
-
-def emit_scalar(value: Any) -> str:
-    """One scalar as YAML text that every common parser reads back unchanged."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _emit_float(value)
-    if isinstance(value, str):
-        return _emit_string(value)
-    raise TypeError(f"cannot emit {type(value).__name__} as YAML")
-
-
-def _emit_float(value: float) -> str:
-    if value != value:
-        return ".nan"
-    if value in (float("inf"), float("-inf")):
-        return ".inf" if value > 0 else "-.inf"
-    return repr(value)
-
-
-# A pure function called for every key and string value; rendered manifests repeat the
-# same few thousand strings (keys, namespaces, label values), so memoizing pays.
-@functools.lru_cache(maxsize=1 << 16)
-def _emit_string(value: str) -> str:
-    if _PLAIN.fullmatch(value) and value.lower() not in _RESERVED:
-        return value
-    return _double_quoted(value)
-
-
-def _double_quoted(value: str) -> str:
-    quoted = json.dumps(value, ensure_ascii=False)
-    if _NEEDS_ESCAPE.search(quoted):
-        quoted = _NEEDS_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
-    return quoted
-
-
-def _block_literal(value: str, indent: int) -> str | None:
-    """A literal block scalar for a multi-line string, or None where one cannot be exact."""
-    if "\n" not in value or _NEEDS_ESCAPE.search(value) or "\r" in value or "\t" in value:
-        return None
-    body = value.rstrip("\n")
-    trailing = len(value) - len(body)
-    if not body or body[0] in " \n":
-        return None
-    lines = body.split("\n")
-    if any(line != line.rstrip(" ") for line in lines):
-        return None
-    chomp = {0: "-", 1: ""}.get(trailing, "+")
-    pad = " " * indent
-    text = "\n".join(pad + line if line else "" for line in lines)
-    extra = "\n" * (trailing - 1) if trailing > 1 else ""
-    return f"|{chomp}\n{text}{extra}"
-
-
-def emit_value(value: Any, indent: int) -> str:
-    """What follows `key:` in a block mapping whose children sit at `indent` spaces.
-
-    Scalars and empty collections come back as ` value`; non-empty collections as a
-    newline followed by block lines indented by `indent`.
-    """
-    # Hot path (hundreds of thousands of calls per environment): concrete types are
-    # tested before the Mapping ABC, whose isinstance check is several times slower.
-    if isinstance(value, str):
-        block = _block_literal(value, indent) if "\n" in value else None
-        return " " + (block if block is not None else _emit_string(value))
-    if isinstance(value, dict):
-        return "\n" + _emit_mapping(value, indent) if value else " {}"
-    if isinstance(value, list | tuple):
-        return "\n" + _emit_sequence(value, indent) if value else " []"
-    if isinstance(value, Mapping):
-        return "\n" + _emit_mapping(value, indent) if value else " {}"
-    return " " + emit_scalar(value)
-
-
-def _emit_mapping(value: Mapping[str, Any], indent: int) -> str:
-    pad = " " * indent
-    inner = indent + 2
-    return "\n".join(
-        [f"{pad}{_emit_string(str(k))}:{emit_value(v, inner)}" for k, v in value.items()]
-    )
-
-
-def _emit_sequence(value: list[Any] | tuple[Any, ...], indent: int) -> str:
-    pad = " " * indent
-    inner = indent + 2
-    lines = []
-    for item in value:
-        if item and isinstance(item, dict | Mapping):
-            lines.append(f"{pad}- {_emit_mapping(item, inner)[inner:]}")
-        else:
-            lines.append(f"{pad}-{emit_value(item, inner)}")
-    return "\n".join(lines)
-
-
-def dump_document(value: Mapping[str, Any]) -> str:
-    """A whole mapping as a YAML document with a trailing newline."""
-    return _emit_mapping(value, 0) + "\n" if value else "{}\n"
-
-
-def iter_paths(data: Any, prefix: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
-    """Every (path, scalar) leaf of plain data, depth first, in document order."""
-    if isinstance(data, Mapping):
-        for key, value in data.items():
-            yield from iter_paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from iter_paths(value, (*prefix, index))
-    else:
-        yield prefix, data
-
-
-_DOCUMENT_START = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
-
-
-def parse_documents(text: str) -> list[Any]:
-    """Parse a multi-document YAML stream (CRD files, manifests on disk); drop empty ones."""
-    chunks = _DOCUMENT_START.split(text)
-    parsed = (parse_manifest_checked(chunk) for chunk in chunks if chunk.strip())
-    return [doc for doc in parsed if doc is not None]

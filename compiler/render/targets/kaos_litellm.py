@@ -6,8 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from compiler.models.inventory import AzureConfig, Model, ModelApi, Provider
+from compiler.models.inventory import Model, ModelApi
 from compiler.models.lock import Lockfile
+from compiler.models.providers import AzureConfig, Provider
 
 # LiteLLM's provider prefixes (https://docs.litellm.ai/docs/providers).
 LITELLM_PREFIX = {
