@@ -19,7 +19,8 @@ from compiler.models.lock import Lockfile
 from compiler.models.snapshot import Snapshot
 from compiler.yamlio.manifests import load_json
 from compiler.yamlio.source import load_yaml
-from tests.repo import ROOT, copy_example
+from tests.helpers import REPO_ROOT as ROOT
+from tests.helpers import copy_example
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 _FENCE = re.compile(r"^```(yaml|json)\n(.*?)^```", re.MULTILINE | re.DOTALL)

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from compiler.cli.main import cli
 from compiler.errors import did_you_mean, known_hint
-from tests.repo import copy_example
+from tests.helpers import copy_example
 
 
 @pytest.fixture
