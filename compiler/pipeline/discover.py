@@ -66,6 +66,20 @@ def discover_environment(
     return DiscoverOutcome(env, outcome, tuple(project.relative(p) for p in written), failures)
 
 
+def discover_environments(
+    project: Project,
+    envs: Sequence[str],
+    environ: Mapping[str, str],
+    providers: Sequence[str] = (),
+    progress: ProgressSink | None = None,
+) -> list[DiscoverOutcome]:
+    """Discover every environment in turn (see `discover_environment`)."""
+    return [
+        discover_environment(project, env, environ=environ, providers=providers, progress=progress)
+        for env in envs
+    ]
+
+
 def progress_sink(stream: TextIO, *, live: bool) -> ProgressSink:
     """A live per-provider table (terminal) or plain progress lines (CI, pipes)."""
     return LiveProgress(stream) if live else LineProgress(stream)
