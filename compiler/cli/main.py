@@ -109,6 +109,8 @@ def _register() -> None:
     from compiler.cli import (
         diff,
         discover,
+        env,
+        init,
         lock,
         models,
         outdated,
@@ -118,7 +120,8 @@ def _register() -> None:
         validate,
     )
 
-    for module in (diff, discover, lock, models, outdated, promote, render, schemas, validate):
+    commands = (init, env, discover, lock, outdated, promote, render, validate, diff, models)
+    for module in (*commands, schemas):
         cli.add_command(module.command)
 
 

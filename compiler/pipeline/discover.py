@@ -119,7 +119,10 @@ def _finish(
     written = write_snapshots(outcome, snapshots_dir)
     failures = tuple(
         Diagnostic(
-            env.locate("providers", name), "discovery-failed", str(failure), hint=failure.hint
+            env.locate("providers", name),
+            "discovery-failed",
+            str(dataclasses.replace(failure, hint="")),  # the hint has a line of its own
+            hint=failure.hint,
         )
         for name, failure in outcome.failures.items()
     )
