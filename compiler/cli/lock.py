@@ -74,4 +74,7 @@ def _lock_line(outcome: Any, check: bool) -> str:
     if check:
         return f"{outcome.env}: {'stale' if outcome.stale else 'lock is up to date'}\n"
     state = "wrote models.lock" if outcome.written else "models.lock unchanged"
-    return f"{outcome.env}: {state}\n{changes}"
+    newer = "".join(f"  newer match: {line}\n" for line in outcome.result.upgrades)
+    if newer:
+        newer += f"  (accept with `modelplane lock --env {outcome.env} --upgrade-model MODEL`)\n"
+    return f"{outcome.env}: {state}\n{changes}{newer}"
