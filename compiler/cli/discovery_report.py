@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from compiler.cli.options import Context, emit_diagnostics, say
+from compiler.cli.options import Context, emit_diagnostics, say, set_result
 from compiler.project import Project
 
 
@@ -22,7 +22,25 @@ def discover_and_report(
     emit_diagnostics(ctx, [d for o in outcomes for d in o.failures])
     for outcome in outcomes:
         say(ctx, _discover_line(outcome))
+    set_result(ctx, discovery=[_outcome_json(o) for o in outcomes])
     return any(o.failures for o in outcomes)
+
+
+def _outcome_json(outcome: Any) -> dict[str, Any]:
+    found = outcome.outcome.snapshots
+    failed = outcome.outcome.failures
+    return {
+        "name": outcome.env,
+        "snapshotsWritten": list(outcome.written),
+        "providers": [
+            {
+                "name": name,
+                "ok": name in found,
+                "models": len(found[name].models) if name in found else None,
+            }
+            for name in sorted({*found, *failed})
+        ],
+    }
 
 
 def _discover_line(outcome: Any) -> str:
