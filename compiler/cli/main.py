@@ -151,13 +151,15 @@ def _register() -> None:
         init,
         lock,
         models,
+        outdated,
+        promote,
         render,
         schemas,
         validate,
     )
 
-    modules = (init, env, discover, lock, render, validate, diff, models, schemas, completion)
-    for module in modules:
+    commands = (init, env, discover, lock, outdated, promote, render, validate, diff, models)
+    for module in (*commands, schemas, completion):
         cli.add_command(module.command)
 
 
