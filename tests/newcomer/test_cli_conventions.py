@@ -84,8 +84,9 @@ def test_json_discover_failure_is_a_document(repo, monkeypatch):
     assert result.exit_code == 4
     document = _document(result)
     assert document["problems"][0]["code"] == "discovery-failed"
-    [env] = document["result"]["discovery"]
-    assert env["providers"] == [{"name": "openai", "ok": False, "models": None}]
+    [env] = document["result"]["environments"]
+    [provider] = env["providers"]
+    assert (provider["name"], provider["ok"]) == ("openai", False)
 
 
 def test_json_init(tmp_path, monkeypatch):
