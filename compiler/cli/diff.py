@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
+from compiler.cli.complete_names import complete_environments
 from compiler.cli.options import (
     Context,
     color_option,
@@ -61,6 +62,12 @@ DiffFormat = Literal["text", "markdown", "json"]
 )
 # Before 0.2 a change exited 1 unless --exit-zero; the flag stays accepted, now a no-op.
 @click.option("--exit-zero", is_flag=True, hidden=True)
+@click.option(
+    "--against-env",
+    metavar="ENV",
+    shell_complete=complete_environments,
+    help="With --lock: compare the pins with ENV's lock instead of a git base.",
+)
 @click.pass_obj
 def command(
     ctx: Context,
@@ -73,12 +80,20 @@ def command(
     comment_limit: int,
     exit_code: bool,
     exit_zero: bool,
+    against_env: str | None,
 ) -> ExitCode:
-    """Diff freshly rendered manifests (or locks) against a git base, per resource (offline)."""
+    """Diff freshly rendered manifests (or locks) against a git base, per resource (offline).
+
+    `--lock --against-env staging` instead lists where the environments' pins differ from
+    staging's (what `modelplane promote --from staging` would move).
+    """
     from compiler.pipeline.review import review
 
     if bool(envs) == all_envs:
         raise usage_error("give --env ENV (one or more) or --all")
+    if against_env is not None:
+        fails = exit_code and not exit_zero
+        return _against(ctx, list(envs) or None, against_env, lock_only, fmt, fails)
     result = review(current_project(ctx), list(dict.fromkeys(envs)) or None, base, lock=lock_only)
     chosen: DiffFormat = fmt or ("json" if ctx.fmt == "json" else "text")
     if chosen == "json":  # the report goes into the one result document
@@ -91,6 +106,30 @@ def command(
     if split_dir is not None:
         _write_parts(result, split_dir, comment_limit)
     return ExitCode.FINDINGS if result.changed and exit_code and not exit_zero else ExitCode.OK
+
+
+def _against(
+    ctx: Context,
+    envs: list[str] | None,
+    other: str,
+    lock_only: bool,
+    fmt: DiffFormat | None,
+    fail_on_change: bool,
+) -> ExitCode:
+    from compiler.pipeline.pins import compare_pins
+    from compiler.review.pin_compare import format_differences
+
+    if not lock_only:
+        raise usage_error("--against-env compares locks: add --lock")
+    project = current_project(ctx)
+    rows = compare_pins(project, envs or project.environment_names(), other)
+    chosen = fmt or ("json" if ctx.fmt == "json" else "text")
+    if chosen == "json":  # the comparison goes into the one result document
+        ctx.fmt = "json"
+        set_result(ctx, changed=bool(rows), **json.loads(format_differences(rows, "json")))
+    else:
+        click.echo(format_differences(rows, chosen), nl=False)
+    return ExitCode.FINDINGS if rows and fail_on_change else ExitCode.OK
 
 
 def _render(result: Review, fmt: DiffFormat, color: bool) -> str:
