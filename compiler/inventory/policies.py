@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from compiler.errors import Diagnostic, Severity
 from compiler.inventory.rules import HOSTNAME, At, error, locator, served_references
+from compiler.inventory.serving import check_serving
 from compiler.models.inventory import Model, ModelApi, Provider
 from compiler.validate.corekinds import (
     UnsupportedKubernetesVersion,
@@ -30,6 +31,7 @@ def check_environment(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
     for api in env.model_apis:
         yield from _check_model_api(env, api, locator(env, "modelApis", api.name), models)
     yield from _check_settings(env)
+    yield from check_serving(env, models)
     yield from _check_not_empty(env)
     yield from _check_kubernetes_version(env)
     yield from _check_routes_unique(env)

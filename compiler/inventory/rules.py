@@ -87,12 +87,15 @@ def _check_credentials(p: Provider, at: At) -> Iterator[Diagnostic]:
                 hint=f"only for {', '.join(sorted(IDENTITY_TYPES))}",
             )
         return
+    if creds is not None and creds.none:
+        return
     if p.type not in KEYLESS_TYPES and (creds is None or creds.secret_ref is None):
         yield error(
             at("credentials") if creds else at("name"),
             "missing-credentials",
             f"provider {p.name!r} ({p.type}) needs credentials.secretRef",
-            hint="credentials: {secretRef: {name: <secret>, key: <key>}, env: <VAR>}",
+            hint="credentials: {secretRef: {name: <secret>, key: <key>}, env: <VAR>}, "
+            "or {none: true} for an endpoint that takes no key",
         )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from typing_extensions import TypeAliasType
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -23,6 +24,10 @@ Duration = Annotated[
 HeaderName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
 # Finite floats first: for a bad number, their error is the one worth reading.
 Scalar = Annotated[float, Field(allow_inf_nan=False)] | int | bool | str
+# Call parameters nest (Anthropic's `thinking: {type: enabled, budget_tokens: 8192}`,
+# Gemini's `safety_settings: [...]`); null stays out: in overrides it means "remove".
+ParamValue = TypeAliasType("ParamValue", "Scalar | list[ParamValue] | dict[str, ParamValue]")
+Params = dict[str, ParamValue]
 
 ProviderType = Literal[
     "openai",
@@ -94,6 +99,21 @@ class Credentials(BaseModel):
         alias="workloadIdentity",
         description="Use the cloud credential chain (Bedrock, Vertex AI, Azure Entra ID).",
     )
+    none: bool = Field(
+        default=False,
+        description="Explicitly keyless in the cluster (an unauthenticated vLLM or Ollama).",
+    )
+
+    @model_validator(mode="after")
+    def _keyless_alone(self) -> Credentials:
+        if self.none and (self.secret_ref is not None or self.workload_identity):
+            raise ValueError("credentials.none excludes secretRef and workloadIdentity")
+        return self
+
+    @property
+    def in_cluster(self) -> bool:
+        """Whether the serving pod gets a credential (a Secret or the cloud identity)."""
+        return self.secret_ref is not None or self.workload_identity
 
 
 class Tls(BaseModel):
@@ -188,7 +208,7 @@ class Provider(BaseModel):
     headers: dict[HeaderName, str] = Field(default_factory=dict)
     tls: Tls = Field(default_factory=Tls)
     config: ProviderConfig = Field(default_factory=ProviderConfig)
-    defaults: dict[str, Scalar] = Field(
+    defaults: Params = Field(
         default_factory=dict, description="Per-call parameters for every model of this provider."
     )
     timeout: Duration | None = Field(default=None, description="Upstream request timeout.")
@@ -232,7 +252,7 @@ class Model(BaseModel):
         description="Accept an id that discovery did not list (pinned as written).",
     )
     fallbacks: tuple[Name, ...] = Field(default=(), description="Logical models to try next.")
-    params: dict[str, Scalar] = Field(default_factory=dict, description="Call parameters.")
+    params: Params = Field(default_factory=dict, description="Call parameters.")
     requires: Requirements = Field(default_factory=Requirements)
 
 
@@ -259,6 +279,33 @@ class Hosted(BaseModel):
     model: Name = Field(description="The logical model (an ollama provider's) to serve.")
 
 
+class ProxyAuth(BaseModel):
+    """Who may call a Proxy model API: holders of the master key in a Secret, or anyone."""
+
+    model_config = _STRICT
+
+    secret_ref: SecretRef | None = Field(
+        default=None,
+        alias="secretRef",
+        description="Secret with the master key; default <model API>-master-key, key master-key.",
+    )
+    remote_ref: RemoteRef | None = Field(
+        default=None,
+        alias="remoteRef",
+        description="ExternalSecrets backend: the entry in the store (default: secret name).",
+    )
+    none: bool = Field(default=False, description="Serve without authentication (explicit).")
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> ProxyAuth:
+        if self.none and (self.secret_ref is not None or self.remote_ref is not None):
+            raise ValueError("auth.none excludes secretRef and remoteRef")
+        return self
+
+
+MASTER_KEY_SECRET_KEY = "master-key"
+
+
 class ModelApi(BaseModel):
     """A deployable serving unit, rendered as a KAOS ModelAPI."""
 
@@ -277,6 +324,21 @@ class ModelApi(BaseModel):
     )
     route: Route = Field(default_factory=Route)
     timeout: Duration | None = Field(default=None, description="KAOS gatewayRoute.timeout.")
+    auth: ProxyAuth = Field(
+        default_factory=ProxyAuth,
+        description="Proxy mode: master key from a Secret (the default), or {none: true}.",
+    )
+
+    @property
+    def master_key_ref(self) -> SecretRef | None:
+        """The Secret key holding the proxy's master key; None when unauthenticated."""
+        if self.mode != "Proxy" or self.auth.none:
+            return None
+        if self.auth.secret_ref is not None:
+            return self.auth.secret_ref
+        # Built, not validated: `<name>-master-key` may exceed a DNS label (Secret names
+        # may be up to 253 characters).
+        return SecretRef.model_construct(name=f"{self.name}-master-key", key=MASTER_KEY_SECRET_KEY)
 
     @property
     def route_path(self) -> str:
@@ -340,6 +402,11 @@ class Policies(BaseModel):
     forbid_allow_undiscovered: bool = Field(default=False, alias="forbidAllowUndiscovered")
     min_replicas: int | None = Field(default=None, alias="minReplicas", ge=1)
     require_resource_limits: bool = Field(default=False, alias="requireResourceLimits")
+    require_proxy_auth: bool = Field(
+        default=False,
+        alias="requireProxyAuth",
+        description="Model APIs exposed through the Gateway must authenticate callers.",
+    )
 
 
 class Enable(BaseModel):

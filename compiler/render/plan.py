@@ -7,15 +7,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compiler.errors import Location
+from compiler.inventory.declared_secrets import declared_secrets
 from compiler.inventory.load import ResolvedEnvironment
 from compiler.inventory.merge import MergeKeys, strategic_merge
 from compiler.models.artifacts import JsonPath
-from compiler.models.inventory import AzureConfig, Model, ModelApi, Provider, SecretRef
+from compiler.models.inventory import AzureConfig, Model, ModelApi, Provider
 from compiler.models.lock import Lockfile
-from compiler.render.targets.litellm import ca_mount_path, credential_env_name, litellm_config
+from compiler.render.targets.kaos_pod import (
+    MODEL_API_CONTAINER,
+    ca_bundle_pod,
+    container_env,
+    served_digest,
+)
+from compiler.render.targets.litellm import litellm_config
 from compiler.yamlio import dump_document
 
-MODEL_API_CONTAINER = "model-api"
 KAOS_PORTS = {"Proxy": 8000, "Hosted": 11434}
 AGENTOPS_TYPES = {
     "openai": "openai",
@@ -157,15 +163,16 @@ def _model_api(
         "mode": api.mode,
         "models": list(api.models),
         "timeout": api.timeout or api.route.timeout,
-        "container_env": _credential_env(served),
         "pod_spec": _pod_spec(api, served, pod_spec_keys),
     }
     if api.mode == "Proxy":
-        config = litellm_config(api, models, providers, lock)
-        context["config_yaml"] = dump_document(config)
+        context["config_yaml"] = dump_document(litellm_config(api, models, providers, lock))
+        digest = served_digest(context["config_yaml"])
     else:
         assert api.hosted is not None  # checked by the inventory stage
         context["hosted_model"] = lock.models[api.hosted.model].pinned
+        digest = served_digest(context["hosted_model"])
+    context["container_env"] = container_env(api, served, digest)
     origins = _origins(
         env,
         "modelApis",
@@ -188,32 +195,13 @@ def _model_api(
     )
 
 
-def _credential_env(providers: list[Provider]) -> list[dict[str, Any]]:
-    env: dict[str, dict[str, Any]] = {}
-    for provider in providers:
-        creds = provider.credentials
-        if creds is not None and creds.secret_ref is not None:
-            name = credential_env_name(provider)
-            env[name] = {
-                "name": name,
-                "valueFrom": {
-                    "secretKeyRef": {"name": creds.secret_ref.name, "key": creds.secret_ref.key}
-                },
-            }
-    return [env[name] for name in sorted(env)]
-
-
 def _pod_spec(api: ModelApi, providers: list[Provider], keys: MergeKeys) -> dict[str, Any] | None:
     base: dict[str, Any] = {}
-    container: dict[str, Any] = {"name": MODEL_API_CONTAINER}
+    if api.mode == "Proxy":
+        base = ca_bundle_pod(providers, _patched_image(api))
     if api.resources:
-        container["resources"] = api.resources
-    mounts, volumes = _ca_volumes(providers)
-    if mounts:
-        container["volumeMounts"] = mounts
-        base["volumes"] = volumes
-    if len(container) > 1:
-        base["containers"] = [container]
+        patch = {"containers": [{"name": MODEL_API_CONTAINER, "resources": api.resources}]}
+        base = strategic_merge(base, patch, keys)
     merged = strategic_merge(base, api.pod_spec or {}, keys)
     if not merged:
         return None
@@ -222,17 +210,13 @@ def _pod_spec(api: ModelApi, providers: list[Provider], keys: MergeKeys) -> dict
     return dict(merged)
 
 
-def _ca_volumes(providers: list[Provider]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    mounts: dict[str, dict[str, Any]] = {}
-    volumes: dict[str, dict[str, Any]] = {}
-    for provider in providers:
-        ca = provider.tls.ca_secret_ref
-        if ca is None:
-            continue
-        volume = f"ca-{provider.name}"[:63].rstrip("-")
-        mounts[volume] = {"name": volume, "mountPath": ca_mount_path(provider), "readOnly": True}
-        volumes[volume] = {"name": volume, "secret": {"secretName": ca.name}}
-    return [mounts[k] for k in sorted(mounts)], [volumes[k] for k in sorted(volumes)]
+def _patched_image(api: ModelApi) -> str | None:
+    """The model-api image the inventory pins, if any: the CA bundle is built with it."""
+    for container in (api.pod_spec or {}).get("containers") or ():
+        if isinstance(container, dict) and container.get("name") == MODEL_API_CONTAINER:
+            image = container.get("image")
+            return image if isinstance(image, str) else None
+    return None
 
 
 def _route(env: ResolvedEnvironment, api: ModelApi) -> Iterator[PlannedDocument]:
@@ -301,9 +285,13 @@ def _external_secrets(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
     if env.environment.secrets.backend != "external-secrets" or settings is None:
         return
     by_secret: dict[str, dict[str, tuple[dict[str, Any], Location]]] = {}
-    for ref, remote, at in _secret_refs(env):
+    for declared in declared_secrets(env):
+        ref = declared.ref
+        remote = {"key": declared.remote_key}
+        if declared.remote_property:
+            remote["property"] = declared.remote_property
         entry = {"secretKey": ref.key, "remoteRef": remote}
-        by_secret.setdefault(ref.name, {})[ref.key] = (entry, at)
+        by_secret.setdefault(ref.name, {})[ref.key] = (entry, declared.at)
     for secret, keys in sorted(by_secret.items()):
         entries = [keys[k] for k in sorted(keys)]
         context = {
@@ -322,33 +310,6 @@ def _external_secrets(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
             entries[0][1],
             origins,
         )
-
-
-def _secret_refs(
-    env: ResolvedEnvironment,
-) -> Iterator[tuple[SecretRef, dict[str, str], Location]]:
-    for provider in env.providers:
-        creds = provider.credentials
-        if creds is not None and creds.secret_ref is not None:
-            ref = creds.secret_ref
-            remote = (
-                {
-                    "key": creds.remote_ref.key,
-                    **(
-                        {"property": creds.remote_ref.property} if creds.remote_ref.property else {}
-                    ),
-                }
-                if creds.remote_ref
-                else {"key": ref.name, "property": ref.key}
-            )
-            yield ref, remote, env.locate("providers", provider.name, ("credentials", "secretRef"))
-        if provider.tls.ca_secret_ref is not None:
-            ca = provider.tls.ca_secret_ref
-            yield (
-                ca,
-                {"key": ca.name, "property": ca.key},
-                env.locate("providers", provider.name, ("tls", "caSecretRef")),
-            )
 
 
 def _origins(
