@@ -181,9 +181,7 @@ class Upstream:
         """Requests so far whose path contains `path_contains` (token calls excluded)."""
         with self._lock:
             return [
-                s
-                for s in self.seen
-                if path_contains in s.path and not s.path.endswith(TOKEN_PATH)
+                s for s in self.seen if path_contains in s.path and not s.path.endswith(TOKEN_PATH)
             ]
 
     def token_requests(self) -> list[Seen]:

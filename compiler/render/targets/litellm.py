@@ -27,6 +27,7 @@ LITELLM_PREFIX = {
     "deepseek": "deepseek",
 }
 CA_MOUNT_ROOT = "/etc/modelplane/tls"
+KEYLESS_PLACEHOLDER = "no-key"
 _DURATION_PART = re.compile(r"(\d+)(ms|h|m|s)")
 _SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
@@ -108,6 +109,10 @@ def _connection_params(provider: Provider) -> dict[str, Any]:
     if creds is not None and creds.secret_ref is not None:
         key = "vertex_credentials" if provider.type == "vertex-ai" else "api_key"
         params[key] = f"os.environ/{credential_env_name(provider)}"
+    elif creds is not None and creds.none and litellm_prefix(provider) == "openai":
+        # The OpenAI SDK refuses to send a request without a key ("Missing
+        # credentials"); a keyless server ignores whatever it receives.
+        params["api_key"] = KEYLESS_PLACEHOLDER
     params.update(_type_params(provider))
     headers = _headers(provider)
     if headers:
