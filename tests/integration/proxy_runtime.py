@@ -163,8 +163,11 @@ def run_pod(pod: Pod, root: Path, venv: Path, extra_env: Mapping[str, str] = {})
     }
     log = (root / "proxy.log").open("wb")
     process = subprocess.Popen(
-        [str(venv / "bin" / "litellm"), "--config", str(config), "--host", "127.0.0.1"]
-        + ["--port", str(port), "--telemetry", "False"],
+        [
+            str(venv / "bin" / "litellm"),
+            *("--config", str(config), "--host", "127.0.0.1"),
+            *("--port", str(port), "--telemetry", "False"),
+        ],
         cwd=root,
         env=process_env,
         stdout=log,

@@ -201,7 +201,7 @@ def _handler(upstream_ref: list[Upstream]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Stay quiet: the recording is the log."""
 
         def _reply(self, status: int, payload: dict[str, Any]) -> None:
