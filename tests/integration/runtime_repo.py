@@ -8,10 +8,13 @@ the same proxy. The `open` model API is explicitly unauthenticated and unrouted;
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.helpers import REPO_ROOT
 
@@ -35,6 +38,27 @@ AMBIENT_AWS = {
     "AWS_ACCESS_KEY_ID": "AKIDMODELPLANETEST",
     "AWS_SECRET_ACCESS_KEY": "modelplane-test-secret-access-key",
 }
+
+
+def service_account_json(token_uri: str, email: str) -> str:
+    """A Google service-account key whose token endpoint is the loopback upstream."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return json.dumps(
+        {
+            "type": "service_account",
+            "project_id": "proj-test",
+            "private_key_id": "test-key-id",
+            "private_key": pem,
+            "client_email": email,
+            "client_id": "1234567890",
+            "token_uri": token_uri,
+        }
+    )
 
 
 def _secret(name: str) -> dict[str, str]:
@@ -125,6 +149,20 @@ def _providers(plain: str, tls: str) -> list[dict[str, object]]:
             "credentials": {"secretRef": _secret("llm-deepseek")},
         },
         {
+            "name": "vertex",
+            "type": "vertex-ai",
+            "endpoint": plain,
+            "credentials": {"secretRef": {"name": "llm-vertex", "key": "service-account.json"}},
+            "config": {"vertex": {"project": "proj-test", "location": "europe-west4"}},
+        },
+        {
+            "name": "vertex-wi",
+            "type": "vertex-ai",
+            "endpoint": plain,
+            "credentials": {"workloadIdentity": True},
+            "config": {"vertex": {"project": "proj-ambient", "location": "us-east5"}},
+        },
+        {
             "name": "lab",
             "type": "openai-compatible",
             "endpoint": f"{tls}/v1",
@@ -155,6 +193,9 @@ MODELS: dict[str, tuple[str, str, dict[str, object]]] = {
     "mistral": ("mistral", "mistral-large-2411", {}),
     "together": ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo", {}),
     "deepseek": ("deepseek", "deepseek-chat", {}),
+    "vertex-gemini": ("vertex", "gemini-2.0-flash-001", {}),
+    "vertex-claude": ("vertex", "claude-sonnet-4-5@20250929", {"params": {"max_tokens": 1024}}),
+    "vertex-ambient": ("vertex-wi", "gemini-2.5-pro", {}),
     "flaky": ("openai", "gpt-fail500", {"fallbacks": ["gpt"]}),
     "lab-chat": ("lab", "lab-model", {}),
 }

@@ -12,7 +12,9 @@ against the private CA, fallbacks on an upstream 500, and 401 without the master
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
 import ssl
 import urllib.error
 import urllib.request
@@ -26,15 +28,23 @@ import pytest
 
 from compiler.render.targets.litellm import KEYLESS_PLACEHOLDER
 from tests.helpers import run_cli
-from tests.integration.litellm_proxy import ensure_litellm_venv
+from tests.integration.litellm_proxy import ensure_google_auth_overlay, ensure_litellm_venv
 from tests.integration.private_ca import create_private_ca
 from tests.integration.proxy_runtime import Pod, load_documents, pod_for, request, run_pod
-from tests.integration.runtime_repo import AMBIENT_AWS, MODELS, SECRETS, write_runtime_repo
-from tests.integration.upstreams import Seen, Upstream, serve_upstream
+from tests.integration.runtime_repo import (
+    AMBIENT_AWS,
+    MODELS,
+    SECRETS,
+    service_account_json,
+    write_runtime_repo,
+)
+from tests.integration.upstreams import ACCESS_TOKEN, TOKEN_PATH, Seen, Upstream, serve_upstream
 
 pytestmark = pytest.mark.integration
 
 MODEL_APIS = ("serving", "insecure", "open")
+SECRET_SA = "modelplane@proj-test.iam.gserviceaccount.com"
+AMBIENT_SA = "ambient@proj-ambient.iam.gserviceaccount.com"
 CHAT = [{"role": "user", "content": "ping"}]
 
 
@@ -61,9 +71,15 @@ class Runtime:
 
 
 def _start_all(
-    pods: dict[str, Pod], folder: Path, venv: Path, stack: contextlib.ExitStack
+    pods: dict[str, Pod],
+    folder: Path,
+    venv: Path,
+    stack: contextlib.ExitStack,
+    ambient: dict[str, str],
 ) -> dict[str, str]:
-    managers = {name: run_pod(pod, folder / name, venv, AMBIENT_AWS) for name, pod in pods.items()}
+    overlay = ensure_google_auth_overlay(venv)
+    extra = {**ambient, "PYTHONPATH": str(overlay)}
+    managers = {name: run_pod(pod, folder / name, venv, extra) for name, pod in pods.items()}
     # Proxies take seconds to start: start them side by side, stop them all at the end.
     with ThreadPoolExecutor(len(managers)) as pool:
         futures = {name: pool.submit(cm.__enter__) for name, cm in managers.items()}
@@ -88,13 +104,22 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
         for command in (["lock", "--env", "test"], ["render", "--env", "test"]):
             result = run_cli(*command, cwd=repo)
             assert result.returncode == 0, result.stdout + result.stderr
-        secrets = {**SECRETS, "corp-ca": {"ca.crt": ca.ca_pem.read_text(encoding="utf-8")}}
+        token_uri = plain.base + TOKEN_PATH
+        ambient = folder / "ambient-adc.json"
+        ambient.write_text(service_account_json(token_uri, AMBIENT_SA), encoding="utf-8")
+        secrets = {
+            **SECRETS,
+            "corp-ca": {"ca.crt": ca.ca_pem.read_text(encoding="utf-8")},
+            "llm-vertex": {"service-account.json": service_account_json(token_uri, SECRET_SA)},
+        }
         manifests = repo / "environments" / "test" / "manifests" / "modelapis"
         pods = {
             name: pod_for(load_documents(manifests / f"{name}.yaml")[0], secrets, folder / name)
             for name in MODEL_APIS
         }
-        bases = _start_all(pods, folder, venv, stack)
+        # Google ADC as GKE workload identity would give it (here: a key file).
+        ambient_env = {**AMBIENT_AWS, "GOOGLE_APPLICATION_CREDENTIALS": str(ambient)}
+        bases = _start_all(pods, folder, venv, stack, ambient_env)
         yield Runtime(plain, tls, bases, pods, folder)
 
 
@@ -259,3 +284,31 @@ def test_the_proxy_refuses_calls_without_its_master_key(runtime: Runtime, api: s
 def test_an_explicitly_open_proxy_serves_without_a_key(runtime: Runtime) -> None:
     assert "LITELLM_MASTER_KEY" not in runtime.pods["open"].env
     assert runtime.chat("open", "gpt", key=None)[0] == 200
+
+
+VERTEX_EXPECTED = {
+    "vertex-gemini": "/v1/projects/proj-test/locations/europe-west4/publishers/google/models/"
+    "gemini-2.0-flash-001:generateContent",
+    "vertex-claude": "/v1/projects/proj-test/locations/europe-west4/publishers/anthropic/models/"
+    "claude-sonnet-4-5@20250929:rawPredict",
+    "vertex-ambient": "/v1/projects/proj-ambient/locations/us-east5/publishers/google/models/"
+    "gemini-2.5-pro:generateContent",
+}
+
+
+@pytest.mark.parametrize("model", sorted(VERTEX_EXPECTED))
+def test_vertex_authenticates_with_its_service_account(runtime: Runtime, model: str) -> None:
+    status, body = runtime.chat("serving", model)
+    assert status == 200, body
+    seen = [s for s in runtime.plain.requests("/publishers/") if s.path == VERTEX_EXPECTED[model]]
+    assert seen, [s.path for s in runtime.plain.requests("/publishers/")]
+    assert seen[-1].credential() == ACCESS_TOKEN
+    # The token came from the right identity: the Secret's key, or the pod's ambient one.
+    issuer = SECRET_SA if model != "vertex-ambient" else AMBIENT_SA
+    assert any(_jwt_issuer(t) == issuer for t in runtime.plain.token_requests())
+
+
+def _jwt_issuer(seen: Seen) -> str:
+    assertion = seen.body["assertion"][0] if isinstance(seen.body, dict) else ""
+    payload = assertion.split(".")[1]
+    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["iss"])
