@@ -46,12 +46,12 @@ def test_render_check_names_each_drifted_file_and_exits_1(repo):
     chat = repo / "environments/prod/manifests/modelapis/chat.yaml"
     chat.write_text(chat.read_text().replace("chat-fast", "chat-slow"))
     edited = chat.read_text()
-    (repo / "environments/prod/manifests/httproutes/llama.yaml").unlink()
+    (repo / "environments/prod/manifests/httproutes/embeddings.yaml").unlink()
     result = run("render", "--env", "prod", "--check")
     assert result.exit_code == 1
     assert result.stdout == "prod: manifests differ\n"
     assert result.stderr.splitlines()[:3] == [
-        "environments/prod/manifests/httproutes/llama.yaml: error[manifest-missing]: "
+        "environments/prod/manifests/httproutes/embeddings.yaml: error[manifest-missing]: "
         "missing: render would create this file",
         "  = hint: run `modelplane render --env prod` and commit the result",
         "environments/prod/manifests/modelapis/chat.yaml: error[manifest-changed]: "
