@@ -35,6 +35,11 @@ def declared_secrets(env: ResolvedEnvironment) -> Iterator[DeclaredSecret]:
         if creds is not None and creds.secret_ref is not None:
             at = env.locate("providers", provider.name, ("credentials", "secretRef"))
             yield _with_remote(creds.secret_ref, creds, at)
+        oauth = creds.oauth2 if creds is not None else None
+        if oauth is not None:
+            at = env.locate("providers", provider.name, ("credentials", "oauth2"))
+            for client in (oauth.client_id_secret_ref, oauth.client_secret_secret_ref):
+                yield DeclaredSecret(client, client.name, client.key, at)
         ca = provider.tls.ca_secret_ref
         if ca is not None:
             at = env.locate("providers", provider.name, ("tls", "caSecretRef"))

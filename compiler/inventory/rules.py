@@ -22,10 +22,10 @@ KEYLESS_TYPES = frozenset({"ollama", "openai-compatible"})
 IDENTITY_TYPES = frozenset({"bedrock", "vertex-ai", "azure-openai"})
 ENDPOINT_REQUIRED = frozenset({"azure-openai", "openai-compatible"})
 CONFIG_BLOCK_FOR = {
-    "openai": "openai",
-    "azure": "azure-openai",
-    "vertex": "vertex-ai",
-    "bedrock": "bedrock",
+    "openai": ("openai", "openai-compatible"),
+    "azure": ("azure-openai",),
+    "vertex": ("vertex-ai",),
+    "bedrock": ("bedrock",),
 }
 # The containers the KAOS controller generates, which a podSpec patch merges into by name.
 GENERATED_CONTAINERS = ("model-api",)
@@ -60,12 +60,12 @@ def locator(env: ResolvedEnvironment, kind: str, name: str) -> At:
 
 
 def _check_provider(p: Provider, at: At) -> Iterator[Diagnostic]:
-    for block, owner in CONFIG_BLOCK_FOR.items():
-        if getattr(p.config, block) is not None and p.type != owner:
+    for block, owners in CONFIG_BLOCK_FOR.items():
+        if getattr(p.config, block) is not None and p.type not in owners:
             yield error(
                 at("config", block),
                 "config-mismatch",
-                f"config.{block} applies to type {owner}, not {p.type}",
+                f"config.{block} applies to type {' and '.join(owners)}, not {p.type}",
             )
     if p.type == "vertex-ai" and p.config.vertex is None:
         yield error(at("type"), "missing-key", "vertex-ai providers need config.vertex")

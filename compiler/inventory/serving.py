@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from compiler.errors import Diagnostic
+from compiler.inventory.agentops_fit import check_agentops_fit
 from compiler.inventory.rules import At, error, locator
 from compiler.models.inventory import Model, ModelApi, Provider
 
@@ -25,7 +26,11 @@ def check_serving(env: ResolvedEnvironment, models: Mapping[str, Model]) -> Iter
     for provider in env.providers:
         if provider.name in used:
             yield from _cluster_credential(env, provider)
+    if "agentops" in env.environment.targets:
+        yield from check_agentops_fit(env)
     for api in env.model_apis:
+        if "kaos" in env.environment.targets and api.mode == "Proxy":
+            yield from _oauth2_only(env, api, models)
         if env.environment.policies.require_proxy_auth:
             yield from _proxy_auth_policy(env, api, locator(env, "modelApis", api.name))
         if "kaos" in env.environment.targets and api.mode == "Proxy":
@@ -35,7 +40,9 @@ def check_serving(env: ResolvedEnvironment, models: Mapping[str, Model]) -> Iter
 def _cluster_credential(env: ResolvedEnvironment, p: Provider) -> Iterator[Diagnostic]:
     """A key only discovery gets is a 401 on every call in the cluster: say so here."""
     creds = p.credentials
-    if p.type == "ollama" or (creds is not None and (creds.in_cluster or creds.none)):
+    if p.type == "ollama" or (
+        creds is not None and (creds.in_cluster or creds.none or creds.oauth2 is not None)
+    ):
         return
     path = ("credentials",) if creds is not None else ("name",)
     yield error(
@@ -49,6 +56,22 @@ def _cluster_credential(env: ResolvedEnvironment, p: Provider) -> Iterator[Diagn
         ),
         hint="add credentials.secretRef, or credentials: {none: true} if the endpoint takes no key",
     )
+
+
+def _oauth2_only(
+    env: ResolvedEnvironment, api: ModelApi, models: Mapping[str, Model]
+) -> Iterator[Diagnostic]:
+    providers = {p.name: p for p in env.providers}
+    for name in sorted({models[n].provider for n in api.models if n in models}):
+        creds = providers[name].credentials if name in providers else None
+        if creds is not None and creds.oauth2 is not None and not creds.in_cluster:
+            yield error(
+                env.locate("providers", name, ("credentials", "oauth2")),
+                "oauth2-not-served",
+                f"model API {api.name!r} serves {name!r}, whose only credential is OAuth2 "
+                "client credentials: LiteLLM 1.82.6 cannot fetch such tokens for a route",
+                hint="add credentials.secretRef for the proxy, or serve it to agentops only",
+            )
 
 
 def route_honours_ssl_verify(p: Provider) -> bool:

@@ -78,6 +78,20 @@ class RemoteRef(BaseModel):
     property: str | None = Field(default=None, description="Field inside that entry.")
 
 
+class OAuth2ClientCredentials(BaseModel):
+    """An OAuth2 client-credentials grant (agentops fetches the token; LiteLLM cannot)."""
+
+    model_config = _STRICT
+
+    token_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")] = Field(
+        alias="tokenURL"
+    )
+    client_id_secret_ref: SecretRef = Field(alias="clientIdSecretRef")
+    client_secret_secret_ref: SecretRef = Field(alias="clientSecretSecretRef")
+    scope: str | None = None
+    audience: str | None = None
+
+
 class Credentials(BaseModel):
     """References to a credential; never the credential itself."""
 
@@ -103,11 +117,16 @@ class Credentials(BaseModel):
         default=False,
         description="Explicitly keyless in the cluster (an unauthenticated vLLM or Ollama).",
     )
+    oauth2: OAuth2ClientCredentials | None = Field(
+        default=None, description="OAuth2 client credentials (agentops Providers only)."
+    )
 
     @model_validator(mode="after")
     def _keyless_alone(self) -> Credentials:
-        if self.none and (self.secret_ref is not None or self.workload_identity):
-            raise ValueError("credentials.none excludes secretRef and workloadIdentity")
+        if self.none and (
+            self.secret_ref is not None or self.workload_identity or self.oauth2 is not None
+        ):
+            raise ValueError("credentials.none excludes secretRef, workloadIdentity and oauth2")
         return self
 
     @property
@@ -132,6 +151,9 @@ class OpenAIConfig(BaseModel):
 
     organization: str | None = None
     project: str | None = None
+    use_responses_api: bool | None = Field(
+        default=None, alias="useResponsesAPI", description="agentops: call the Responses API."
+    )
 
 
 class ArmRef(BaseModel):
@@ -150,6 +172,9 @@ class AzureConfig(BaseModel):
     model_config = _STRICT
 
     api_version: str = Field(default="2024-10-21", alias="apiVersion")
+    use_responses_api: bool | None = Field(
+        default=None, alias="useResponsesAPI", description="agentops: call the Responses API."
+    )
     deployments_arm: ArmRef | None = Field(default=None, alias="deploymentsArm")
 
 

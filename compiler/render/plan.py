@@ -11,8 +11,9 @@ from compiler.inventory.declared_secrets import declared_secrets
 from compiler.inventory.load import ResolvedEnvironment
 from compiler.inventory.merge import MergeKeys, strategic_merge
 from compiler.models.artifacts import JsonPath
-from compiler.models.inventory import AzureConfig, Model, ModelApi, Provider
+from compiler.models.inventory import Model, ModelApi, Provider
 from compiler.models.lock import Lockfile
+from compiler.render.targets.agentops_provider import provider_specs
 from compiler.render.targets.kaos_pod import (
     MODEL_API_CONTAINER,
     ca_bundle_pod,
@@ -23,15 +24,6 @@ from compiler.render.targets.litellm import litellm_config
 from compiler.yamlio import dump_document
 
 KAOS_PORTS = {"Proxy": 8000, "Hosted": 11434}
-AGENTOPS_TYPES = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "azure-openai": "azure",
-    "gemini": "google",
-    "vertex-ai": "google",
-    "bedrock": "bedrock",
-    "openrouter": "openrouter",
-}
 MANAGED_BY = {"app.kubernetes.io/managed-by": "modelplane"}
 
 
@@ -80,73 +72,28 @@ def _metadata(env: ResolvedEnvironment, name: str, **labels: str) -> dict[str, A
 
 def _agentops_providers(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
     for provider in env.providers:
-        kind = _agentops_type(provider)
-        creds = provider.credentials
-        # agentops requires an API key Secret (or OAuth2); keyless providers are not rendered.
-        if creds is None or creds.secret_ref is None:
-            continue
-        context = {
-            **_metadata(env, provider.name, **{"modelplane.io/provider": provider.name}),
-            "type": kind,
-            "api_key_secret": {"name": creds.secret_ref.name, "key": creds.secret_ref.key},
-            "endpoint": _agentops_endpoint(provider, kind),
-            "config": _agentops_config(provider, kind),
-        }
-        origin = env.locate("providers", provider.name)
-        yield PlannedDocument(
-            "agentops/provider.yaml.j2",
-            f"providers/{provider.name}.yaml",
-            context,
-            origin,
-            _origins(
-                env,
-                "providers",
-                provider.name,
-                {
-                    ("spec", "apiKeySecret"): ("credentials", "secretRef"),
-                    ("spec", "endpoint", "baseURL"): ("endpoint",),
-                    ("spec", "endpoint", "headers"): ("headers",),
-                    ("spec", "config"): ("config",),
-                },
-            ),
-        )
-
-
-def _agentops_type(provider: Provider) -> str:
-    return AGENTOPS_TYPES.get(provider.type, "openaicompat")
-
-
-def _agentops_endpoint(provider: Provider, kind: str) -> dict[str, Any]:
-    endpoint: dict[str, Any] = {}
-    base = provider.base_url
-    if base and (provider.endpoint or kind == "openaicompat"):
-        endpoint["baseURL"] = base + "/v1" if provider.type == "ollama" else base
-    if provider.headers:
-        endpoint["headers"] = dict(sorted(provider.headers.items()))
-    return endpoint
-
-
-def _agentops_config(provider: Provider, kind: str) -> dict[str, Any]:
-    config: dict[str, Any] = {}
-    cfg = provider.config
-    if cfg.openai is not None:
-        config.update(
-            {
-                k: v
-                for k, v in (
-                    ("organization", cfg.openai.organization),
-                    ("project", cfg.openai.project),
-                )
-                if v
-            }
-        )
-    if kind == "azure":
-        config["azureAPIVersion"] = (cfg.azure or AzureConfig()).api_version
-    if cfg.vertex is not None:
-        config["vertex"] = {"project": cfg.vertex.project, "location": cfg.vertex.location}
-    if kind == "bedrock":
-        config["bedrock"] = True
-    return config
+        # Keyless and workload-identity providers are warned by the inventory stage.
+        for name, spec in provider_specs(provider, env.models):
+            context = {**_metadata(env, name, **{"modelplane.io/provider": provider.name}), **spec}
+            yield PlannedDocument(
+                "agentops/provider.yaml.j2",
+                f"providers/{name}.yaml",
+                context,
+                env.locate("providers", provider.name),
+                _origins(
+                    env,
+                    "providers",
+                    provider.name,
+                    {
+                        ("spec", "apiKeySecret"): ("credentials", "secretRef"),
+                        ("spec", "endpoint", "baseURL"): ("endpoint",),
+                        ("spec", "endpoint", "headers"): ("headers",),
+                        ("spec", "endpoint", "oauth2ClientCredentials"): ("credentials", "oauth2"),
+                        ("spec", "config"): ("config",),
+                        ("spec", "defaults"): ("defaults",),
+                    },
+                ),
+            )
 
 
 def _model_api(
