@@ -9,8 +9,8 @@ from typing import Literal
 
 import click
 
-from compiler.cli.main import Context, current_project, env_options, reporting
-from compiler.errors import Diagnostic, ExitCode, Location, UsageError
+from compiler.cli.options import Context, current_project, env_options
+from compiler.errors import ExitCode, UsageError, usage_error
 
 DiffFormat = Literal["text", "markdown", "json"]
 
@@ -58,27 +58,26 @@ def command(
     split_dir: Path | None,
     comment_limit: int,
     exit_zero: bool,
-) -> None:
+) -> ExitCode:
     """Diff freshly rendered manifests (or locks) against a git base, per resource (offline)."""
     from compiler.pipeline.review import review
 
-    with reporting(ctx):
-        if bool(envs) == all_envs:
-            raise _usage("give --env ENV (one or more) or --all")
-        result = review(current_project(), list(dict.fromkeys(envs)) or None, base, lock=lock_only)
-        use_color = _use_color(color)
-        # click strips ANSI codes off terminals unless told: --color always means always.
-        chosen: DiffFormat = fmt or ("json" if ctx.fmt == "json" else "text")
-        click.echo(_render(result, chosen, use_color), nl=False, color=use_color)
-        if split_dir is not None:
-            _write_parts(result, split_dir, comment_limit)
-        sys.exit(ExitCode.FINDINGS if result.changed and not exit_zero else ExitCode.OK)
+    if bool(envs) == all_envs:
+        raise _usage("give --env ENV (one or more) or --all")
+    result = review(current_project(ctx), list(dict.fromkeys(envs)) or None, base, lock=lock_only)
+    use_color = _use_color(color)
+    # click strips ANSI codes off terminals unless told: --color always means always.
+    chosen: DiffFormat = fmt or ("json" if ctx.fmt == "json" else "text")
+    click.echo(_render(result, chosen, use_color), nl=False, color=use_color)
+    if split_dir is not None:
+        _write_parts(result, split_dir, comment_limit)
+    return ExitCode.FINDINGS if result.changed and not exit_zero else ExitCode.OK
 
 
 def _render(result: object, fmt: DiffFormat, color: bool) -> str:
-    from compiler.pipeline.review import Review
     from compiler.review import markdown as diff_markdown
     from compiler.review import text as diff_report
+    from compiler.review.model import Review
 
     assert isinstance(result, Review)
     if fmt == "json":
@@ -89,8 +88,8 @@ def _render(result: object, fmt: DiffFormat, color: bool) -> str:
 
 
 def _write_parts(result: object, folder: Path, limit: int) -> None:
-    from compiler.pipeline.review import Review
     from compiler.review.markdown import split_markdown
+    from compiler.review.model import Review
 
     assert isinstance(result, Review)
     folder.mkdir(parents=True, exist_ok=True)
@@ -107,4 +106,4 @@ def _use_color(choice: str) -> bool:
 
 
 def _usage(message: str) -> UsageError:
-    return UsageError([Diagnostic(Location("<command line>"), "usage", message)])
+    return usage_error(message)

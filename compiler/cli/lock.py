@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
-from compiler.cli.discover import discover_envs
-from compiler.cli.main import (
+from compiler.cli.discovery_report import discover_and_report
+from compiler.cli.options import (
     Context,
     current_project,
     emit_diagnostics,
     env_options,
     format_option,
-    reporting,
     say,
     selected_envs,
 )
@@ -46,26 +44,25 @@ def command(
     upgrade_model: tuple[str, ...],
     dry_run: bool,
     refresh: bool,
-) -> None:
+) -> ExitCode:
     """Pin every model selector from the discovery snapshots into models.lock (offline)."""
     from compiler.lock.resolve import LockOptions
-    from compiler.pipeline.render import lock_environments
+    from compiler.pipeline.lock import lock_environments
 
     options = LockOptions(upgrade, frozenset(upgrade_provider), frozenset(upgrade_model))
-    with reporting(ctx):
-        project = current_project()
-        names = selected_envs(project, envs, all_envs)
-        failed = refresh and discover_envs(ctx, project, names)
-        outcomes = lock_environments(project, names, options, check=check, dry_run=dry_run)
-        stale = [d for o in outcomes for d in o.stale]
-        emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)
-        for outcome in outcomes:
-            if dry_run:
-                click.echo(outcome.result.text, nl=False)  # the lock itself is the output
-            else:
-                say(ctx, _lock_line(outcome, check), nl=False)
-        # A failed refresh still locks against the last good snapshots, then exits 4.
-        sys.exit(ExitCode.NETWORK if failed else ExitCode.FINDINGS if stale else ExitCode.OK)
+    project = current_project(ctx)
+    names = selected_envs(project, envs, all_envs)
+    failed = refresh and discover_and_report(ctx, project, names)
+    outcomes = lock_environments(project, names, options, check=check, dry_run=dry_run)
+    stale = [d for o in outcomes for d in o.stale]
+    emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)
+    for outcome in outcomes:
+        if dry_run:
+            click.echo(outcome.result.text, nl=False)  # the lock itself is the output
+        else:
+            say(ctx, _lock_line(outcome, check), nl=False)
+    # A failed refresh still locks against the last good snapshots, then exits 4.
+    return ExitCode.NETWORK if failed else ExitCode.FINDINGS if stale else ExitCode.OK
 
 
 def _lock_line(outcome: Any, check: bool) -> str:

@@ -1,124 +1,69 @@
-"""The command line: options in, pipeline call, report out, exit code. Nothing else."""
+"""The `modelplane` group and the one place that turns outcomes into exit codes.
+
+Commands return an `ExitCode` or raise a `CompilerError`; `ModelplaneGroup.main` maps
+every outcome (usage errors, interrupts, internal errors) to a code and is the only
+place the process exits.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import click
 
 from compiler import __version__
-from compiler.errors import CompilerError, Diagnostic, ExitCode, Location, UsageError
-
-if TYPE_CHECKING:
-    from compiler.cli.report import OutputFormat
-    from compiler.project import Project
+from compiler.cli.options import FORMATS, Context, default_format, emit_diagnostics
+from compiler.errors import CompilerError, Diagnostic, ExitCode, Location
 
 
-class Context:
-    """Options shared by every command."""
+class ModelplaneGroup(click.Group):
+    """A click group whose `main` runs one command and exits with its `ExitCode`."""
 
-    def __init__(self, fmt: OutputFormat, show_traceback: bool) -> None:
-        self.fmt: OutputFormat = fmt
-        self.show_traceback = show_traceback
-
-
-def _default_format() -> str:
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="modelplane")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default=_default_format,
-    show_default="text; github under GitHub Actions",
-    help="How problems are reported.",
-)
-@click.option(
-    "--traceback", "show_traceback", is_flag=True, help="Show Python tracebacks of internal errors."
-)
-@click.pass_context
-def cli(ctx: click.Context, fmt: OutputFormat, show_traceback: bool) -> None:
-    """Compile an LLM provider inventory into validated Kubernetes manifests."""
-    ctx.obj = Context(fmt, show_traceback)
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> NoReturn:
+        """Run the command line and exit with the outcome's code."""
+        shared = Context(fmt=default_format(os.environ))
+        extra.setdefault("obj", shared)
+        sys.exit(_outcome(self, shared, args, prog_name, extra))
 
 
-def _override_format(click_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    shared = click_ctx.find_object(Context)
-    if value is not None and shared is not None:  # None only when a test merely parses
-        shared.fmt = value  # type: ignore[assignment]
-
-
-def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """`--format` on a subcommand too (`validate --all --format github`)."""
-    return click.option(
-        "--format",
-        type=click.Choice(["text", "json", "github"]),
-        default=None,
-        expose_value=False,
-        callback=_override_format,
-        help="How problems are reported (overrides the global --format).",
-    )(func)
-
-
-def env_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """`--env E` (repeatable) or `--all`."""
-    func = click.option("--all", "all_envs", is_flag=True, help="Every environment.")(func)
-    return click.option(
-        "--env", "envs", multiple=True, metavar="ENV", help="Environment name (repeatable)."
-    )(func)
-
-
-def selected_envs(project: Project, envs: Sequence[str], all_envs: bool) -> list[str]:
-    """The environments a command should run on, or a usage error."""
-    if bool(envs) == all_envs:
-        raise UsageError(
-            [
-                Diagnostic(
-                    Location("<command line>"), "usage", "give --env ENV (one or more) or --all"
-                )
-            ]
-        )
-    if all_envs:
-        names = project.environment_names()
-        if not names:
-            raise UsageError(
-                [
-                    Diagnostic(
-                        Location(project.relative(project.environments_dir)),
-                        "usage",
-                        "no environments found",
-                    )
-                ]
-            )
-        return names
-    return list(dict.fromkeys(envs))
-
-
-@contextmanager
-def reporting(ctx: Context) -> Iterator[None]:
-    """The single place that turns failures into reports and exit codes."""
+def _outcome(
+    group: click.Group,
+    shared: Context,
+    args: Sequence[str] | None,
+    prog_name: str | None,
+    extra: dict[str, Any],
+) -> int:
     try:
-        yield
+        code = click.Group.main(group, args, prog_name, standalone_mode=False, **extra)
     except CompilerError as exc:
-        _fail(ctx, exc.diagnostics, exc.exit_code)
+        emit_diagnostics(shared, exc.diagnostics)
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt | EOFError):
+            click.echo("interrupted", err=True)
+            return ExitCode.INTERRUPTED
+        click.echo("Aborted!", err=True)
+        return ExitCode.FINDINGS
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        return ExitCode.INTERRUPTED
     except Exception as exc:
-        if ctx.show_traceback:
+        if shared.show_traceback:
             traceback.print_exc()
-        _internal_error(ctx, exc)
+        return _internal_error(shared, exc)
+    return int(code) if isinstance(code, int) else ExitCode.OK
 
 
-def _internal_error(ctx: Context, exc: Exception) -> NoReturn:
+def _internal_error(ctx: Context, exc: Exception) -> ExitCode:
     from compiler.secrets.patterns import find_secret
 
     text = str(exc)
@@ -132,44 +77,32 @@ def _internal_error(ctx: Context, exc: Exception) -> NoReturn:
     hint = "re-run with --traceback and report it"
     if ctx.fmt == "text":
         click.echo(f"internal error: {message}\n  = hint: {hint}", err=True)
-        sys.exit(ExitCode.INTERNAL)
-    _fail(
-        ctx,
-        [Diagnostic(Location("<internal>"), "internal-error", message, hint=hint)],
-        ExitCode.INTERNAL,
-    )
+    else:
+        problem = Diagnostic(Location("<internal>"), "internal-error", message, hint=hint)
+        emit_diagnostics(ctx, [problem])
+    return ExitCode.INTERNAL
 
 
-def _fail(ctx: Context, diagnostics: Sequence[Diagnostic], code: ExitCode) -> NoReturn:
-    emit_diagnostics(ctx, diagnostics)
-    sys.exit(code)
-
-
-def say(ctx: Context, text: str, *, nl: bool = True) -> None:
-    """A status line for people: stdout, or stderr when stdout carries JSON for tools."""
-    click.echo(text, nl=nl, err=ctx.fmt == "json")
-
-
-def emit_diagnostics(ctx: Context, diagnostics: Sequence[Diagnostic]) -> None:
-    """Print diagnostics to stderr (stdout for json) in the chosen format."""
-    from compiler.cli.report import format_diagnostics, summarize
-
-    if not diagnostics and ctx.fmt != "json":
-        return
-    text = format_diagnostics(diagnostics, ctx.fmt)
-    if ctx.fmt == "json":
-        click.echo(text, nl=False)
-        return
-    click.echo(text, nl=False, err=True)
-    if ctx.fmt == "text":
-        click.echo(summarize(diagnostics), err=True)
-
-
-def current_project() -> Project:
-    """The repository the command runs in."""
-    from compiler.project import project_from_env_or_cwd
-
-    return project_from_env_or_cwd()
+@click.group(cls=ModelplaneGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="modelplane")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    show_default="text; github under GitHub Actions",
+    help="How problems are reported.",
+)
+@click.option(
+    "--traceback", "show_traceback", is_flag=True, help="Show Python tracebacks of internal errors."
+)
+@click.pass_context
+def cli(ctx: click.Context, fmt: str | None, show_traceback: bool) -> None:
+    """Compile an LLM provider inventory into validated Kubernetes manifests."""
+    shared = ctx.ensure_object(Context)
+    if fmt is not None:
+        shared.fmt = fmt  # type: ignore[assignment]
+    shared.show_traceback = show_traceback
 
 
 def _register() -> None:
@@ -184,4 +117,4 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="modelplane")
+    cli.main(prog_name="modelplane")

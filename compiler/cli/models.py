@@ -6,7 +6,8 @@ from typing import Literal
 
 import click
 
-from compiler.cli.main import Context, current_project, reporting
+from compiler.cli.options import Context, current_project
+from compiler.errors import ExitCode
 
 
 @click.command(name="models")
@@ -22,12 +23,12 @@ from compiler.cli.main import Context, current_project, reporting
 @click.pass_obj
 def command(
     ctx: Context, env: str, provider: str | None, fmt: Literal["table", "json"] | None
-) -> None:
+) -> ExitCode:
     """Show what is discovered, what is pinned and what is in use, side by side (offline)."""
     from compiler.pipeline.review import model_catalog
     from compiler.review.catalog import format_json, format_table
 
-    with reporting(ctx):
-        rows = model_catalog(current_project(), env, provider)
-        as_json = (fmt or ("json" if ctx.fmt == "json" else "table")) == "json"
-        click.echo(format_json(env, rows) if as_json else format_table(rows), nl=False)
+    rows = model_catalog(current_project(ctx), env, provider)
+    as_json = (fmt or ("json" if ctx.fmt == "json" else "table")) == "json"
+    click.echo(format_json(env, rows) if as_json else format_table(rows), nl=False)
+    return ExitCode.OK

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
-from compiler.cli.main import (
+from compiler.cli.options import (
     Context,
     current_project,
     emit_diagnostics,
     env_options,
     format_option,
-    reporting,
     say,
     selected_envs,
 )
@@ -27,18 +25,19 @@ from compiler.errors import ExitCode
     "--check", is_flag=True, help="Write nothing; exit 1 if the committed manifests differ."
 )
 @click.pass_obj
-def command(ctx: Context, envs: tuple[str, ...], all_envs: bool, check: bool) -> None:
+def command(ctx: Context, envs: tuple[str, ...], all_envs: bool, check: bool) -> ExitCode:
     """Render, validate and write environments/<env>/manifests (offline)."""
-    from compiler.pipeline.render import render_environments
+    from compiler.pipeline.render import RenderSettings, render_environments
 
-    with reporting(ctx):
-        project = current_project()
-        outcomes = render_environments(project, selected_envs(project, envs, all_envs), check=check)
-        drift = [d for o in outcomes for d in o.drift]
-        emit_diagnostics(ctx, [w for o in outcomes for w in o.warnings] + drift)
-        for outcome in outcomes:
-            say(ctx, _render_line(outcome, check))
-        sys.exit(ExitCode.FINDINGS if drift else ExitCode.OK)
+    project = current_project(ctx)
+    settings = RenderSettings(use_cache=ctx.use_cache, jobs=ctx.jobs)
+    names = selected_envs(project, envs, all_envs)
+    outcomes = render_environments(project, names, check=check, settings=settings)
+    drift = [d for o in outcomes for d in o.drift]
+    emit_diagnostics(ctx, [w for o in outcomes for w in o.warnings] + drift)
+    for outcome in outcomes:
+        say(ctx, _render_line(outcome, check))
+    return ExitCode.FINDINGS if drift else ExitCode.OK
 
 
 def _render_line(outcome: Any, check: bool) -> str:

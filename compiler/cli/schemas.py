@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from compiler.cli.main import Context, current_project, reporting, say
+from compiler.cli.options import Context, current_project, say
 from compiler.errors import Diagnostic, ExitCode, Location, UsageError
 
 
@@ -25,19 +24,18 @@ def command() -> None:
     help="Target folder (default: the repository's schemas/).",
 )
 @click.pass_obj
-def import_command(ctx: Context, sources: tuple[Path, ...], into: Path | None) -> None:
+def import_command(ctx: Context, sources: tuple[Path, ...], into: Path | None) -> ExitCode:
     """Convert every served version of the CRDs in FILE|DIR into schemas/<group>/<version>/."""
     from compiler.project import SCHEMAS_DIR
     from compiler.validate.schemas import SchemaLoadError, import_crds
 
-    with reporting(ctx):
-        project = current_project()
-        target = into or project.root / SCHEMAS_DIR
-        try:
-            written = import_crds(sources, target)
-        except SchemaLoadError as exc:
-            problem = Diagnostic(Location("<command line>"), "schemas-import", str(exc))
-            raise UsageError([problem]) from None
-        for path in written:
-            say(ctx, f"wrote {project.relative(path)}")
-        sys.exit(ExitCode.OK)
+    project = current_project(ctx)
+    target = into or project.root / SCHEMAS_DIR
+    try:
+        written = import_crds(sources, target)
+    except SchemaLoadError as exc:
+        problem = Diagnostic(Location("<command line>"), "schemas-import", str(exc))
+        raise UsageError([problem]) from None
+    for path in written:
+        say(ctx, f"wrote {project.relative(path)}")
+    return ExitCode.OK

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from compiler.cli.main import (
+from compiler.cli.options import (
     Context,
     current_project,
     emit_diagnostics,
     env_options,
     format_option,
-    reporting,
+    selected_envs,
 )
 from compiler.cli.report import summarize
-from compiler.errors import Diagnostic, ExitCode, Location, UsageError, has_errors
+from compiler.errors import ExitCode, has_errors, usage_error
 
 if TYPE_CHECKING:
     from compiler.validate.run import ValidationResult
@@ -40,20 +39,20 @@ def command(
     all_envs: bool,
     paths: tuple[Path, ...],
     kubernetes_version: str | None,
-) -> None:
+) -> ExitCode:
     """Validate environments (rendered in memory) or manifest files and folders."""
     from compiler.pipeline import validate as _validation
 
-    with reporting(ctx):
-        if bool(paths) == bool(envs or all_envs):
-            raise UsageError([Diagnostic(Location("<command line>"), "usage", _USAGE)])
-        project = current_project()
-        results = _validation.run(project, envs, all_envs, paths, kubernetes_version)
-        diagnostics = [d for _, result in results for d in result.diagnostics]
-        emit_diagnostics(ctx, diagnostics)
-        for name, result in results:
-            click.echo(_summary_line(name, result), err=True)
-        sys.exit(ExitCode.FINDINGS if has_errors(diagnostics) else ExitCode.OK)
+    if bool(paths) == bool(envs or all_envs):
+        raise usage_error(_USAGE)
+    project = current_project(ctx)
+    names = selected_envs(project, envs, all_envs) if not paths else []
+    results = _validation.run(project, names, paths, kubernetes_version)
+    diagnostics = [d for _, result in results for d in result.diagnostics]
+    emit_diagnostics(ctx, diagnostics)
+    for name, result in results:
+        click.echo(_summary_line(name, result), err=True)
+    return ExitCode.FINDINGS if has_errors(diagnostics) else ExitCode.OK
 
 
 _USAGE = "give --env ENV (one or more), --all, or manifest PATHS (not both)"

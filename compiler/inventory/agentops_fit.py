@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from compiler.errors import Diagnostic, Location, Severity
-from compiler.models.inventory import ParamValue, Provider
+from compiler.models.common import ParamValue
+from compiler.models.providers import Provider
 
 if TYPE_CHECKING:
-    from compiler.inventory.load import ResolvedEnvironment
+    from compiler.models.resolved import ResolvedEnvironment
 
 AGENTOPS_TYPES = {
     "openai": "openai",
@@ -89,8 +90,15 @@ def agentops_defaults(provider: Provider, kind: str) -> tuple[dict[str, dict[str
 
 
 def check_agentops_fit(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
-    """Warn at each inventory line whose setting no agentops Provider can carry."""
+    """Warn at each inventory line whose setting no agentops Provider can carry.
+
+    Only for providers no KAOS model API serves: where one does, agents call it (the
+    proxy honours all of it), and the agentops Provider is a shortcut.
+    """
+    proxied = _proxied(env)
     for provider in env.providers:
+        if provider.name in proxied:
+            continue
         name = provider.name
 
         def at(key: str, name: str = name) -> Location:
@@ -99,23 +107,42 @@ def check_agentops_fit(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
         yield from _unexpressed(provider, at)
 
 
+def _proxied(env: ResolvedEnvironment) -> set[str]:
+    if "kaos" not in env.environment.targets:
+        return set()
+    models = {m.name: m.provider for m in env.models}
+    served = [
+        name
+        for api in env.model_apis
+        for name in (
+            api.models if api.mode == "Proxy" else (api.hosted.model,) if api.hosted else ()
+        )
+    ]
+    return {models[name] for name in served if name in models}
+
+
+def usable_by_agents(provider: Provider) -> bool:
+    """Whether an agentops Provider can reach it: a key Secret or OAuth2, public TLS."""
+    creds = provider.credentials
+    if creds is None or (creds.secret_ref is None and creds.oauth2 is None):
+        return False
+    return provider.tls.ca_secret_ref is None and not provider.tls.insecure_skip_verify
+
+
 def _warn(at: Location, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(at, "agentops-unexpressed", message, hint=hint, severity=Severity.WARNING)
 
 
 def _unexpressed(p: Provider, at: Callable[[str], Location]) -> Iterator[Diagnostic]:
-    creds = p.credentials
-    if creds is None or (creds.secret_ref is None and creds.oauth2 is None):
+    if not usable_by_agents(p):
         yield _warn(
-            at("credentials" if creds is not None else "name"),
-            f"no agentops Provider is rendered for {p.name!r}: agentops needs an API key "
-            "Secret or OAuth2 client credentials (keyless and workload-identity access "
-            "cannot be expressed)",
-            hint="agents reach it through a KAOS model API instead",
+            at("credentials" if p.credentials is not None else "name"),
+            f"no agentops Provider is rendered for {p.name!r} and no KAOS proxy serves it: "
+            "agentops needs an API key Secret or OAuth2 client credentials and has no TLS "
+            "settings (keyless, workload-identity and private-CA providers cannot be expressed)",
+            hint="serve its models from a KAOS Proxy model API; agents call the proxy",
         )
         return
-    if p.tls.ca_secret_ref is not None or p.tls.insecure_skip_verify:
-        yield _warn(at("tls"), "the agentops Provider has no TLS settings; agents use system roots")
     if p.timeout:
         yield _warn(at("timeout"), "the agentops Provider has no timeout; set it on the Agent")
     if p.config.bedrock is not None:

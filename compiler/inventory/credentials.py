@@ -15,7 +15,7 @@ from typing import Any
 from compiler.errors import Diagnostic
 from compiler.inventory.pydantic_errors import dotted_path
 from compiler.secrets.patterns import find_secret
-from compiler.yamlio import PathKey, SourceMap
+from compiler.yamlio.source import PathKey, SourceMap
 
 _CREDENTIAL_KEY_ENDINGS = (
     "apikey",

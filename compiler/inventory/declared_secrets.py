@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from compiler.errors import Location
-from compiler.models.inventory import Credentials, ProxyAuth, SecretRef
+from compiler.models.inventory import ProxyAuth
+from compiler.models.providers import Credentials, SecretRef
 
 if TYPE_CHECKING:
-    from compiler.inventory.load import ResolvedEnvironment
+    from compiler.models.resolved import ResolvedEnvironment
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,115 +15,22 @@ from compiler.inventory.merge import MergeKeys, merge_override, strategic_merge
 from compiler.inventory.policies import check_environment
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
 from compiler.inventory.rules import check_items
-from compiler.models.inventory import (
-    Environment,
-    InventoryFile,
-    Model,
-    ModelApi,
-    Provider,
+from compiler.models.environment import Environment
+from compiler.models.inventory import InventoryFile, Model, ModelApi
+from compiler.models.providers import Provider
+from compiler.models.resolved import (
+    Inventory,
+    InventoryFiles,
+    ItemSource,
+    RawItem,
+    ResolvedEnvironment,
 )
 from compiler.project import Project
-from compiler.yamlio import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_yaml
+from compiler.yamlio.source import LoadedYaml, PathKey, SourceMap, YamlLoadError, load_yaml
 
 KINDS: dict[str, type[BaseModel]] = {"providers": Provider, "models": Model, "modelApis": ModelApi}
 POD_SPEC = "podSpec"
 _ItemT = TypeVar("_ItemT", bound=BaseModel)
-
-
-@dataclass(frozen=True, slots=True)
-class ItemSource:
-    """Where each part of one (possibly overridden) inventory item was written."""
-
-    layers: tuple[tuple[SourceMap, PathKey], ...]
-
-    def locate(self, path: PathKey = (), *, key: bool = False) -> Location:
-        """The position of `path` inside the item; overrides win over the base."""
-        for depth in range(len(path), -1, -1):
-            probe = tuple(path[:depth])
-            want_key = key and depth == len(path)
-            # The item itself is best shown where it is defined, not where it is patched.
-            layers = self.layers if depth == 0 else tuple(reversed(self.layers))
-            for source, prefix in layers:
-                full = (*prefix, *probe)
-                found = (source.keys.get(full) if want_key else None) or source.values.get(full)
-                if found is not None:
-                    return found
-        source, prefix = self.layers[0]
-        return source.locate(prefix)
-
-
-@dataclass(slots=True)
-class _RawItem:
-    kind: str
-    name: str
-    data: dict[str, Any]
-    source: ItemSource
-
-
-@dataclass(frozen=True, slots=True)
-class Inventory:
-    """Every valid item of the inventory, after the environment's overrides."""
-
-    providers: tuple[Provider, ...] = ()
-    models: tuple[Model, ...] = ()
-    model_apis: tuple[ModelApi, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ResolvedEnvironment:
-    """An environment with the base inventory, its overrides applied and validated."""
-
-    name: str
-    environment: Environment
-    providers: tuple[Provider, ...]
-    models: tuple[Model, ...]
-    model_apis: tuple[ModelApi, ...]
-    sources: Mapping[tuple[str, str], ItemSource]
-    environment_source: SourceMap
-    defined: Inventory = field(default_factory=Inventory)
-    names: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    warnings: tuple[Diagnostic, ...] = ()
-
-    def provider(self, name: str) -> Provider:
-        """The enabled provider called `name`."""
-        return next(p for p in self.providers if p.name == name)
-
-    def model(self, name: str) -> Model:
-        """The enabled model called `name`."""
-        return next(m for m in self.models if m.name == name)
-
-    def locate(self, kind: str, name: str, path: PathKey = ()) -> Location:
-        """Where a value of an inventory item was written."""
-        return self.sources[(kind, name)].locate(path)
-
-    def locate_env(self, path: PathKey = ()) -> Location:
-        """Where a value of environment.yaml was written."""
-        return self.environment_source.locate(path)
-
-
-@dataclass(frozen=True, slots=True)
-class InventoryFiles:
-    """The inventory files read once: raw items, their problems, whether all were readable.
-
-    Every environment starts from the same files; composing them with source positions
-    is the slowest part of loading, so commands over several environments read them once.
-    """
-
-    items: Mapping[str, Mapping[str, _RawItem]]
-    problems: tuple[Diagnostic, ...]
-    readable: bool
-
-    @property
-    def size(self) -> int:
-        """How many items the inventory defines."""
-        return sum(len(table) for table in self.items.values())
-
-    def fresh_items(self) -> dict[str, dict[str, _RawItem]]:
-        """Copies of the raw items that one environment's overrides may replace."""
-        return {
-            kind: {key: replace(raw) for key, raw in table.items()}
-            for kind, table in self.items.items()
-        }
 
 
 def read_inventory(project: Project) -> InventoryFiles:
@@ -147,18 +53,7 @@ def load_environment(
     model API's podSpec are strategic-merged with them (plain override rule if None).
     `inventory` is what `read_inventory` returned, when several environments share it.
     """
-    env_file = project.environment_file(env)
-    if not env_file.is_file():
-        known = ", ".join(project.environment_names()) or "none"
-        raise UsageError(
-            [
-                Diagnostic(
-                    Location(project.relative(env_file)),
-                    "unknown-environment",
-                    f"no environment {env!r} (known: {known})",
-                )
-            ]
-        )
+    env_file = _environment_file(project, env)
     base = inventory if inventory is not None else read_inventory(project)
     problems = list(base.problems)
     items = base.fresh_items()
@@ -179,6 +74,16 @@ def load_environment(
     if has_errors(problems):
         raise InventoryError(problems)
     return dataclasses.replace(resolved, warnings=tuple(problems))
+
+
+def _environment_file(project: Project, env: str) -> Path:
+    env_file = project.environment_file(env)
+    if not env_file.is_file():
+        known = ", ".join(project.environment_names()) or "none"
+        at = Location(project.relative(env_file))
+        message = f"no environment {env!r} (known: {known})"
+        raise UsageError([Diagnostic(at, "unknown-environment", message)])
+    return env_file
 
 
 def _load_file(project: Project, path: Path, problems: list[Diagnostic]) -> LoadedYaml | None:
@@ -208,9 +113,9 @@ def _load_file(project: Project, path: Path, problems: list[Diagnostic]) -> Load
 
 def _load_inventory(
     project: Project, problems: list[Diagnostic]
-) -> tuple[dict[str, dict[str, _RawItem]], bool]:
+) -> tuple[dict[str, dict[str, RawItem]], bool]:
     """Every raw item by kind and name, and whether every file could be read."""
-    items: dict[str, dict[str, _RawItem]] = {kind: {} for kind in KINDS}
+    items: dict[str, dict[str, RawItem]] = {kind: {} for kind in KINDS}
     readable = True
     files = sorted(project.inventory_dir.glob("*.yaml")) + sorted(
         project.inventory_dir.glob("*.yml")
@@ -234,7 +139,7 @@ def _load_inventory(
 
 
 def _add_item(
-    table: dict[str, _RawItem],
+    table: dict[str, RawItem],
     kind: str,
     data: Any,
     source: ItemSource,
@@ -243,7 +148,7 @@ def _add_item(
     name = data.get("name")
     if not isinstance(name, str):
         # Validated later so the user sees the missing or malformed name.
-        table[f"\0{len(table)}"] = _RawItem(kind, "", data, source)
+        table[f"\0{len(table)}"] = RawItem(kind, "", data, source)
         return
     if name in table:
         first = table[name].source.locate(("name",))
@@ -256,7 +161,7 @@ def _add_item(
             )
         )
         return
-    table[name] = _RawItem(kind, name, data, source)
+    table[name] = RawItem(kind, name, data, source)
 
 
 def _singular(kind: str) -> str:
@@ -264,7 +169,7 @@ def _singular(kind: str) -> str:
 
 
 def _apply_overrides(
-    items: dict[str, dict[str, _RawItem]],
+    items: dict[str, dict[str, RawItem]],
     loaded_env: LoadedYaml,
     problems: list[Diagnostic],
     pod_spec_keys: MergeKeys | None,
@@ -300,7 +205,7 @@ def _merge_item(
     return merged
 
 
-def _known(table: Mapping[str, _RawItem]) -> str:
+def _known(table: Mapping[str, RawItem]) -> str:
     names = sorted(n for n in table if not n.startswith("\0"))
     return ", ".join(names) if names else "none"
 
@@ -308,7 +213,7 @@ def _known(table: Mapping[str, _RawItem]) -> str:
 def _build(
     env: str,
     environment: Environment,
-    items: dict[str, dict[str, _RawItem]],
+    items: dict[str, dict[str, RawItem]],
     env_source: SourceMap,
     problems: list[Diagnostic],
 ) -> ResolvedEnvironment:
@@ -339,23 +244,23 @@ def _build(
         models=tuple(built["models"]),
         model_apis=tuple(built["modelApis"]),
         sources=sources,
-        names={
-            kind: frozenset(n for n in table if not n.startswith("\0"))
-            for kind, table in items.items()
-        },
-        defined=Inventory(
-            tuple(everything["providers"]),
-            tuple(everything["models"]),
-            tuple(everything["modelApis"]),
-        ),
+        names=_names(items),
+        defined=Inventory(*(tuple(everything[kind]) for kind in KINDS)),
         environment_source=env_source,
     )
+
+
+def _names(items: Mapping[str, Mapping[str, RawItem]]) -> dict[str, frozenset[str]]:
+    # Keys starting with NUL stand for items that could not be named (see _add_item).
+    return {
+        kind: frozenset(n for n in table if not n.startswith("\0")) for kind, table in items.items()
+    }
 
 
 def _check_enabled(
     kind: str,
     wanted: Sequence[str] | None,
-    table: Mapping[str, _RawItem],
+    table: Mapping[str, RawItem],
     env_source: SourceMap,
     problems: list[Diagnostic],
 ) -> None:

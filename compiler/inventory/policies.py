@@ -9,15 +9,11 @@ from urllib.parse import urlsplit
 from compiler.errors import Diagnostic, Severity
 from compiler.inventory.rules import HOSTNAME, At, error, locator, served_references
 from compiler.inventory.serving import check_serving
-from compiler.models.inventory import Model, ModelApi, Provider
-from compiler.validate.corekinds import (
-    UnsupportedKubernetesVersion,
-    bundled_versions,
-    check_kubernetes_version,
-)
+from compiler.models.inventory import Model, ModelApi
+from compiler.models.providers import Provider
 
 if TYPE_CHECKING:
-    from compiler.inventory.load import ResolvedEnvironment
+    from compiler.models.resolved import ResolvedEnvironment
 
 
 def check_environment(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
@@ -31,10 +27,9 @@ def check_environment(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
     for api in env.model_apis:
         yield from _check_model_api(env, api, locator(env, "modelApis", api.name), models)
     yield from _check_settings(env)
-    yield from check_serving(env, models)
     yield from _check_not_empty(env)
-    yield from _check_kubernetes_version(env)
     yield from _check_routes_unique(env)
+    yield from check_serving(env, models)
 
 
 def is_cluster_local(url: str) -> bool:
@@ -181,22 +176,6 @@ def _check_not_empty(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
             f"environment {env.name!r} enables no model API, so it serves no model",
             hint="check enable.modelApis",
             severity=Severity.WARNING,
-        )
-
-
-def _check_kubernetes_version(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
-    version = env.environment.kubernetes_version
-    if version is None:
-        return
-    try:
-        check_kubernetes_version(version)
-    except UnsupportedKubernetesVersion as exc:
-        known = ", ".join(f"{major}.{minor}" for major, minor in bundled_versions())
-        yield error(
-            env.locate_env(("kubernetesVersion",)),
-            "invalid-value",
-            str(exc),
-            hint=f"known versions: {known}",
         )
 
 

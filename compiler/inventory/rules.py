@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from compiler.errors import Diagnostic, Location
-from compiler.models.inventory import Model, ModelApi, Provider
+from compiler.models.inventory import Model, ModelApi
+from compiler.models.providers import Provider
 
 if TYPE_CHECKING:
-    from compiler.inventory.load import ResolvedEnvironment
+    from compiler.models.resolved import ResolvedEnvironment
 
 At = Callable[..., Location]
 KEYLESS_TYPES = frozenset({"ollama", "openai-compatible"})

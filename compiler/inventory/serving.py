@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from compiler.errors import Diagnostic
 from compiler.inventory.agentops_fit import check_agentops_fit
 from compiler.inventory.rules import At, error, locator
-from compiler.models.inventory import Model, ModelApi, Provider
+from compiler.models.inventory import Model, ModelApi
+from compiler.models.providers import Provider
 
 if TYPE_CHECKING:
-    from compiler.inventory.load import ResolvedEnvironment
+    from compiler.models.resolved import ResolvedEnvironment
 
 
 def check_serving(env: ResolvedEnvironment, models: Mapping[str, Model]) -> Iterator[Diagnostic]:

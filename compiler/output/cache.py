@@ -2,7 +2,8 @@
 
 It lives in `.modelplane-cache/` (git-ignored by a `.gitignore` it writes itself) and
 holds, per environment, a digest of every input and the size and mtime of every file
-written. Deleting it only costs one full render; set MODELPLANE_NO_CACHE=1 to bypass it.
+written. Deleting it only costs one full render; MODELPLANE_NO_CACHE=1 bypasses it
+(the CLI reads the variable; `RenderSettings.use_cache` carries it here).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -20,10 +20,6 @@ from compiler.models.artifacts import OutputTree
 from compiler.project import Project
 
 CACHE_DIR = ".modelplane-cache"
-
-
-def _enabled() -> bool:
-    return os.environ.get("MODELPLANE_NO_CACHE", "") in ("", "0")
 
 
 def _input_files(project: Project, env: str) -> Iterable[Path]:
@@ -56,8 +52,6 @@ def _cache_file(project: Project, env: str) -> Path:
 
 def is_fresh(project: Project, env: str, key: str) -> bool:
     """Whether the last render of `env` used the same inputs and its files are untouched."""
-    if not _enabled():
-        return False
     try:
         record = json.loads(_cache_file(project, env).read_text("utf-8"))
     except (OSError, ValueError):
@@ -71,8 +65,6 @@ def is_fresh(project: Project, env: str, key: str) -> bool:
 
 def remember(project: Project, env: str, key: str, trees: Sequence[OutputTree]) -> None:
     """Record the inputs and the written files' stamps after a successful render."""
-    if not _enabled():
-        return
     root = project.environment_dir(env)
     files = {
         f"{tree.folder}/{path}": _stat(root / tree.folder / path)

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from compiler.errors import Diagnostic, Location, RenderError
 from compiler.models.artifacts import OutputTree, RenderedDocument
 from compiler.project import INDEX_FILE, MANIFESTS_DIR, Project
-from compiler.yamlio import dump_document
+from compiler.yamlio.emit import dump_document
 
 KUSTOMIZATION = "kustomization.yaml"
 INDEX_FORMAT = 1

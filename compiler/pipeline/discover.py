@@ -18,8 +18,9 @@ from compiler.discovery.run import (
     write_snapshots,
 )
 from compiler.errors import Diagnostic, UsageError
-from compiler.inventory.load import ResolvedEnvironment, load_environment
-from compiler.models.inventory import Provider
+from compiler.inventory.load import load_environment
+from compiler.models.providers import Provider
+from compiler.models.resolved import ResolvedEnvironment
 from compiler.project import Project
 
 
@@ -62,6 +63,20 @@ def discover_environment(
         for name, failure in outcome.failures.items()
     )
     return DiscoverOutcome(env, outcome, tuple(project.relative(p) for p in written), failures)
+
+
+def discover_environments(
+    project: Project,
+    envs: Sequence[str],
+    environ: Mapping[str, str],
+    providers: Sequence[str] = (),
+    progress: ProgressSink | None = None,
+) -> list[DiscoverOutcome]:
+    """Discover every environment in turn (see `discover_environment`)."""
+    return [
+        discover_environment(project, env, environ=environ, providers=providers, progress=progress)
+        for env in envs
+    ]
 
 
 def progress_sink(stream: TextIO, *, live: bool) -> ProgressSink:

@@ -4,7 +4,7 @@ Rendering and validating an environment is CPU-bound Python; on a machine with s
 cores, environments of a large inventory are prepared side by side. Workers are forked,
 so the shared state (compiled schemas, the inventory read once) is inherited, never
 pickled; only task names go in and results come back. Small repositories stay in-process,
-where starting workers would cost more than it saves. MODELPLANE_JOBS=N overrides.
+where starting workers would cost more than it saves. MODELPLANE_JOBS=N (read by the CLI) overrides.
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ _R = TypeVar("_R")
 _WORKER_STATE: Any = None
 
 
-def jobs(tasks: int, items: int) -> int:
+def jobs(tasks: int, items: int, requested: int | None = None) -> int:
     """How many workers to use for `tasks` environments over `items` inventory items."""
-    setting = os.environ.get("MODELPLANE_JOBS", "")
-    if setting.isdigit() and int(setting) > 0:
-        wanted = int(setting)
+    if requested is not None and requested > 0:
+        wanted = requested
     else:
         wanted = (os.cpu_count() or 1) if items >= MIN_ITEMS_FOR_WORKERS else 1
     return max(1, min(wanted, tasks))

@@ -2,43 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from compiler.errors import (
     CompilerError,
     Diagnostic,
-    Location,
-    LockError,
     RenderError,
-    UsageError,
     ValidationFailed,
     combine_errors,
     has_errors,
 )
-from compiler.fsio import atomic_write_bytes
-from compiler.inventory.declared_secrets import declared_secrets
-from compiler.inventory.load import (
-    InventoryFiles,
-    ResolvedEnvironment,
-    load_environment,
-    read_inventory,
-)
-from compiler.inventory.merge import MergeKeys, schema_merge_keys
-from compiler.lock.resolve import (
-    LockOptions,
-    LockResult,
-    lock_inputs_digest,
-    read_lockfile,
-    read_snapshots,
-    resolve_lock,
-    stale_lock_problems,
-)
+from compiler.inventory.load import read_inventory
 from compiler.models.artifacts import OutputTree, RenderedDocument
 from compiler.models.lock import Lockfile
+from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
 from compiler.output import cache
 from compiler.output.write import (
     WriteReport,
@@ -48,25 +27,18 @@ from compiler.output.write import (
     write_tree,
 )
 from compiler.pipeline import parallel
-from compiler.project import GITOPS_DIR, MANIFESTS_DIR, Project
+from compiler.pipeline.environments import (
+    current_lock,
+    pod_spec_keys,
+    resolve_environment,
+    validation_context,
+)
+from compiler.project import MANIFESTS_DIR, Project
 from compiler.render.plan import plan_environment
-from compiler.render.targets.gitops import plan_bootstrap
+from compiler.render.targets.base import PlanInput
 from compiler.render.templates import render_documents
-from compiler.validate.corekinds import DEFAULT_KUBERNETES_VERSION
-from compiler.validate.run import ValidationContext, ValidationResult, check_documents
+from compiler.validate.run import check_documents
 from compiler.validate.schemas import SchemaRegistry
-
-MODEL_API_KIND = ("kaos.tools/v1alpha1", "ModelAPI")
-
-
-@dataclass(frozen=True, slots=True)
-class LockOutcome:
-    """What `lock` did for one environment."""
-
-    env: str
-    result: LockResult
-    written: bool = False
-    stale: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,90 +53,6 @@ class RenderOutcome:
     documents: int = 0
 
 
-def lock_environments(
-    project: Project,
-    envs: Sequence[str],
-    options: LockOptions,
-    *,
-    check: bool = False,
-    dry_run: bool = False,
-) -> list[LockOutcome]:
-    """Resolve every environment's lock first; write them only if all of them resolved."""
-    registry = SchemaRegistry.load(project.schema_dirs)
-    inventory = read_inventory(project)
-    resolved = _for_each(
-        envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
-    )
-    return [
-        _finish_lock(project, env, *parts, check=check, dry_run=dry_run)
-        for env, parts in zip(envs, resolved, strict=True)
-    ]
-
-
-def lock_environment(
-    project: Project,
-    env: str,
-    options: LockOptions,
-    *,
-    check: bool = False,
-    dry_run: bool = False,
-) -> LockOutcome:
-    """Resolve (and write, unless checking or dry-running) one environment's lock."""
-    return lock_environments(project, [env], options, check=check, dry_run=dry_run)[0]
-
-
-def _resolve_lock(
-    project: Project,
-    env: str,
-    options: LockOptions,
-    registry: SchemaRegistry,
-    inventory: InventoryFiles,
-) -> tuple[LockResult, str | None, tuple[Diagnostic, ...]]:
-    resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory)
-    _check_upgrade_names(resolved, options)
-    existing, current_text = read_lockfile(project, env)
-    result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
-    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings))
-    stale = tuple(stale_lock_problems(project, resolved, result, current_text))
-    return result, current_text, stale
-
-
-def _finish_lock(
-    project: Project,
-    env: str,
-    result: LockResult,
-    current_text: str | None,
-    stale: tuple[Diagnostic, ...],
-    *,
-    check: bool,
-    dry_run: bool,
-) -> LockOutcome:
-    if check:
-        return LockOutcome(env, result, stale=stale)
-    if dry_run or result.text == current_text:
-        return LockOutcome(env, result)
-    atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
-    return LockOutcome(env, result, written=True)
-
-
-def _check_upgrade_names(resolved: ResolvedEnvironment, options: LockOptions) -> None:
-    problems = [
-        Diagnostic(
-            Location("<command line>"),
-            "usage",
-            f"--upgrade-{flag} names unknown {flag} {name!r}",
-            hint=f"known: {', '.join(sorted(resolved.names[kind])) or 'none'}",
-        )
-        for flag, kind, names in (
-            ("model", "models", options.upgrade_models),
-            ("provider", "providers", options.upgrade_providers),
-        )
-        for name in sorted(names - resolved.names[kind])
-    ]
-    if problems:
-        raise UsageError(problems)
-
-
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """An environment rendered in memory (or known fresh from the cache), not yet written."""
@@ -177,31 +65,54 @@ class _Prepared:
     cached: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class RenderSettings:
+    """How a render runs (not what it produces): the CLI fills it from flags and variables."""
+
+    # Off unless asked: only the CLI keeps a cache folder in the user's repository.
+    use_cache: bool = False
+    jobs: int | None = None
+
+
 def render_environments(
-    project: Project, envs: Sequence[str], *, check: bool = False
+    project: Project,
+    envs: Sequence[str],
+    *,
+    check: bool = False,
+    settings: RenderSettings = RenderSettings(),
 ) -> list[RenderOutcome]:
     """Render and validate every environment in memory; write only if all of them passed."""
     keys = {env: cache.inputs_key(project, env) for env in envs}
-    stale = [env for env in envs if not cache.is_fresh(project, env, keys[env])]
-    prepared = {env: _Prepared(env, keys[env], cached=True) for env in envs if env not in stale}
-    prepared.update((p.env, p) for p in prepare_environments(project, stale, keys))
-    return [_finish_render(project, prepared[env], check=check) for env in envs]
+    fresh = {env for env in envs if settings.use_cache and cache.is_fresh(project, env, keys[env])}
+    stale = [env for env in envs if env not in fresh]
+    prepared = {env: _Prepared(env, keys[env], cached=True) for env in fresh}
+    prepared.update((p.env, p) for p in prepare_environments(project, stale, keys, settings))
+    return [_finish_render(project, prepared[env], check, settings) for env in envs]
 
 
-def render_environment(project: Project, env: str, *, check: bool = False) -> RenderOutcome:
+def render_environment(
+    project: Project,
+    env: str,
+    *,
+    check: bool = False,
+    settings: RenderSettings = RenderSettings(),
+) -> RenderOutcome:
     """Render, validate and write (or compare with the disk) one environment."""
-    return render_environments(project, [env], check=check)[0]
+    return render_environments(project, [env], check=check, settings=settings)[0]
 
 
 def prepare_environments(
-    project: Project, envs: Sequence[str], keys: Mapping[str, str]
+    project: Project,
+    envs: Sequence[str],
+    keys: Mapping[str, str],
+    settings: RenderSettings = RenderSettings(),
 ) -> list[_Prepared]:
     """Render and validate environments, in worker processes when it pays; raise all errors."""
     if not envs:
         return []
     inventory = read_inventory(project)
     registry = SchemaRegistry.load(project.schema_dirs)
-    jobs = parallel.jobs(len(envs), inventory.size)
+    jobs = parallel.jobs(len(envs), inventory.size, settings.jobs)
     work = functools.partial(_prepare_or_error, project, keys)
     outcomes = parallel.run_forked(work, envs, jobs, state=(registry, inventory))
     failures = [o for o in outcomes if isinstance(o, CompilerError)]
@@ -218,8 +129,8 @@ def _prepare_or_error(
 ) -> _Prepared | CompilerError:
     registry, inventory = state
     try:
-        resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory)
-        rendered = render_tree(project, resolved, _current_lock(project, resolved), registry)
+        resolved = resolve_environment(project, env, registry, inventory)
+        rendered = render_tree(project, resolved, current_lock(project, resolved), registry)
         clashes = [d for tree in rendered.trees for d in foreign_collisions(project, tree)]
         if clashes:
             raise RenderError(clashes)
@@ -229,37 +140,23 @@ def _prepare_or_error(
     return _Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
 
 
-def _finish_render(project: Project, prepared: _Prepared, *, check: bool) -> RenderOutcome:
+def _finish_render(
+    project: Project, prepared: _Prepared, check: bool, settings: RenderSettings
+) -> RenderOutcome:
     env, trees = prepared.env, prepared.trees
     if prepared.cached:
         return RenderOutcome(env, report=WriteReport((), ()), cached=True)
     warnings, documents = prepared.warnings, prepared.documents
     if check:
         drift = tuple(d for tree in trees for d in check_tree(project, tree))
-        if not drift:
+        if not drift and settings.use_cache:
             cache.remember(project, env, prepared.key, trees)
         return RenderOutcome(env, drift=drift, warnings=warnings, documents=documents)
     reports = [write_tree(project, tree) for tree in trees]
-    cache.remember(project, env, prepared.key, trees)
+    if settings.use_cache:
+        cache.remember(project, env, prepared.key, trees)
     report = _merge_reports(reports, trees)
     return RenderOutcome(env, report=report, warnings=warnings, documents=documents)
-
-
-_T = TypeVar("_T")
-
-
-def _for_each(envs: Sequence[str], step: Callable[[str], _T]) -> list[_T]:
-    """Run `step` for every environment; collect every failure and raise them together."""
-    results: list[_T] = []
-    failures: list[CompilerError] = []
-    for env in envs:
-        try:
-            results.append(step(env))
-        except CompilerError as exc:
-            failures.append(exc)
-    if failures:
-        raise combine_errors(failures)
-    return results
 
 
 def _merge_reports(reports: list[WriteReport], trees: tuple[OutputTree, ...]) -> WriteReport:
@@ -297,7 +194,7 @@ def render_tree(
     registry: SchemaRegistry,
 ) -> RenderedEnvironment:
     """Every output tree of an environment, validated, in memory."""
-    folders = _render(project, resolved, lockfile, registry)
+    folders = render_folders(project, resolved, lockfile, registry)
     diagnostics = [
         d
         for folder, documents in folders
@@ -313,15 +210,12 @@ def render_tree(
     return RenderedEnvironment(trees, tuple(folders[0][1]), tuple(diagnostics))
 
 
-def _render(
+def render_folders(
     project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
 ) -> list[tuple[str, list[RenderedDocument]]]:
     """Rendered documents per output folder: manifests first, then gitops."""
     manifests = project.relative(project.manifests_dir(resolved.name))
-    planned = {
-        MANIFESTS_DIR: plan_environment(resolved, lockfile, pod_spec_keys(registry)),
-        GITOPS_DIR: plan_bootstrap(resolved, manifests),
-    }
+    planned = plan_environment(PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests))
     return [
         (
             folder,
@@ -333,98 +227,3 @@ def _render(
         )
         for folder, plans in planned.items()
     ]
-
-
-def _current_lock(project: Project, resolved: ResolvedEnvironment) -> Lockfile:
-    lockfile, _ = read_lockfile(project, resolved.name)
-    at = Location(project.relative(project.lock_file(resolved.name)), 1, 1)
-    hint = f"run `modelplane lock --env {resolved.name}`"
-    if lockfile is None:
-        raise LockError(
-            [
-                Diagnostic(
-                    at,
-                    "lock-missing",
-                    f"environment {resolved.name!r} has no models.lock",
-                    hint=hint,
-                )
-            ]
-        )
-    snapshots = read_snapshots(project, resolved)
-    if lockfile.inputs_digest != lock_inputs_digest(resolved, snapshots):
-        missing = sorted(m.name for m in resolved.models if m.name not in lockfile.models)
-        detail = f" (not pinned: {', '.join(missing)})" if missing else ""
-        raise LockError(
-            [
-                Diagnostic(
-                    at,
-                    "lock-stale",
-                    "models.lock is stale against the inventory or snapshots" + detail,
-                    hint=hint,
-                )
-            ]
-        )
-    return lockfile
-
-
-def pod_spec_keys(registry: SchemaRegistry) -> MergeKeys:
-    """The strategic-merge keys the ModelAPI schema declares for spec.podSpec."""
-    schema = registry.schema_for(*MODEL_API_KIND)
-    if schema is None:
-        raise RenderError(
-            [
-                Diagnostic(
-                    Location("schemas/kaos.tools/v1alpha1/ModelAPI.json"),
-                    "schema-missing",
-                    "no schema for ModelAPI, so podSpec patches cannot be merged",
-                    hint="restore schemas/ or run `modelplane schemas import` on the KAOS CRDs",
-                )
-            ]
-        )
-    lookup = schema_merge_keys(schema)
-    return lambda path: lookup(("spec", "podSpec", *path))
-
-
-def validate_environment(
-    project: Project, env: str, registry: SchemaRegistry, kubernetes_version: str | None = None
-) -> ValidationResult:
-    """Render `env` in memory and validate it; write nothing.
-
-    `kubernetes_version` (the command line's) wins over the environment's own.
-    """
-    resolved = load_environment(project, env, pod_spec_keys(registry))
-    folders = _render(project, resolved, _current_lock(project, resolved), registry)
-    results = [
-        check_documents(
-            documents,
-            registry=registry,
-            context=validation_context(project, resolved, folder, registry, kubernetes_version),
-        )
-        for folder, documents in folders
-    ]
-    return ValidationResult.combine(results)
-
-
-def validation_context(
-    project: Project,
-    resolved: ResolvedEnvironment,
-    folder: str = MANIFESTS_DIR,
-    registry: SchemaRegistry | None = None,
-    kubernetes_version: str | None = None,
-) -> ValidationContext:
-    """What the validator must know about an environment: declared credentials, policies."""
-    secrets: set[tuple[str, str]] = set()
-    remote: set[str] = set()
-    for declared in declared_secrets(resolved):
-        secrets.add((declared.ref.name, declared.ref.key))
-        remote.add(declared.remote_key)
-    external = resolved.environment.secrets.backend == "external-secrets"
-    return ValidationContext(
-        manifests_display_dir=project.relative(project.output_dir(resolved.name, folder)),
-        declared_secrets=frozenset(secrets),
-        declared_remote_refs=frozenset(remote) if external else None,
-        policies=resolved.environment.policies,
-        kubernetes_version=kubernetes_version
-        or resolved.environment.kubernetes_version
-        or (registry.kubernetes_version if registry else DEFAULT_KUBERNETES_VERSION),
-    )

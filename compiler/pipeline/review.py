@@ -9,16 +9,18 @@ from pathlib import PurePosixPath
 
 from pydantic import ValidationError
 
-from compiler.errors import CompilerError, Diagnostic, Location, LockError, UsageError
+from compiler.errors import CompilerError, Diagnostic, Location, LockError, usage_error
 from compiler.gitio import GitTree, open_base
-from compiler.inventory.load import ResolvedEnvironment, load_environment
-from compiler.lock.resolve import lock_inputs_digest, read_lockfile, read_snapshots
+from compiler.lock.freshness import committed_lock
 from compiler.models.lock import Lockfile
+from compiler.models.resolved import ResolvedEnvironment
 from compiler.models.snapshot import Snapshot
-from compiler.pipeline.render import pod_spec_keys, render_tree
+from compiler.pipeline.environments import resolve_environment
+from compiler.pipeline.render import render_tree
 from compiler.project import ENVIRONMENT_FILE, LOCK_FILE, MANIFESTS_DIR, SNAPSHOTS_DIR, Project
 from compiler.review.catalog import CatalogRow, catalog_rows
-from compiler.review.lockdiff import LockSide, LockSummary, Usage, summarize_lock
+from compiler.review.lockdiff import LockSide, Usage, summarize_lock
+from compiler.review.model import EnvDiff, Review, Topology
 from compiler.review.resources import (
     Resource,
     ResourceChange,
@@ -27,46 +29,9 @@ from compiler.review.resources import (
     load_resources,
 )
 from compiler.validate.schemas import SchemaRegistry
-from compiler.yamlio import YamlLoadError, load_yaml
+from compiler.yamlio.source import YamlLoadError, load_yaml
 
 API_LABEL = "modelplane.io/model-api"
-
-
-@dataclass(frozen=True, slots=True)
-class Topology:
-    """Gateway → HTTPRoute → ModelAPI → models → providers of one environment."""
-
-    gateway: str = ""
-    routes: Mapping[str, str] = field(default_factory=dict)
-    model_apis: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    providers: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class EnvDiff:
-    """The resource changes of one environment, with notes for the reviewer."""
-
-    env: str
-    changes: tuple[ResourceChange, ...] = ()
-    notes: tuple[str, ...] = ()
-    topology: Topology = field(default_factory=Topology)
-    lock: LockSummary | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """Everything `diff` found, against one base commit."""
-
-    base: str
-    envs: tuple[EnvDiff, ...]
-    lock_only: bool = False
-
-    @property
-    def changed(self) -> bool:
-        """Whether any environment has a resource change (or, for `--lock`, a lock change)."""
-        if self.lock_only:
-            return any(e.lock is not None and e.lock.changed for e in self.envs)
-        return any(e.changes for e in self.envs)
 
 
 @dataclass(slots=True)
@@ -88,9 +53,7 @@ def review(project: Project, envs: Sequence[str] | None, base: str | None, *, lo
     unknown = [env for env in envs or () if env not in known]
     if unknown:
         message = f"unknown environment {unknown[0]!r} (here or at the base); known: "
-        raise UsageError(
-            [Diagnostic(Location("<command line>"), "usage", message + ", ".join(known))]
-        )
+        raise usage_error(message + ", ".join(known))
     names = list(envs) if envs is not None else known
     diffs = tuple(_env_diff(project, tree, prefix, env, lock) for env in names)
     return Review(tree.commit, diffs, lock)
@@ -116,14 +79,12 @@ def _work_side(project: Project, env: str, *, render: bool) -> _Env:
         side.notes.append(f"environment {env!r} is removed in this change")
         return side
     side.registry = SchemaRegistry.load(project.schema_dirs)
-    side.resolved = load_environment(project, env, pod_spec_keys(side.registry))
-    side.lockfile, _ = read_lockfile(project, env)
-    side.snapshots = read_snapshots(project, side.resolved)
-    if side.lockfile is None and render:
+    side.resolved = resolve_environment(project, env, side.registry)
+    committed = committed_lock(project, side.resolved)
+    side.lockfile, side.snapshots = committed.lockfile, committed.snapshots
+    if committed.state == "missing" and render:
         raise LockError([_lock_missing(project, env)])
-    stale = side.lockfile is not None and side.lockfile.inputs_digest != lock_inputs_digest(
-        side.resolved, side.snapshots
-    )
+    stale = committed.state == "stale"
     if stale and not render:
         side.notes.append(
             f"models.lock is stale against the inventory or snapshots; "
@@ -278,10 +239,10 @@ def model_catalog(project: Project, env: str, provider: str | None) -> list[Cata
     """Discovered, pinned and used models of `env` (one provider when given), offline."""
     if not project.environment_file(env).is_file():
         message = f"no environment {env!r} ({project.relative(project.environment_file(env))})"
-        raise UsageError([Diagnostic(Location("<command line>"), "usage", message)])
+        raise usage_error(message)
     side = _work_side(project, env, render=False)
     assert side.resolved is not None
     if provider is not None and provider not in {p.name for p in side.resolved.providers}:
         message = f"provider {provider!r} is not enabled in {env!r}"
-        raise UsageError([Diagnostic(Location("<command line>"), "usage", message)])
+        raise usage_error(message)
     return catalog_rows(side.resolved, side.lockfile, side.snapshots, provider)

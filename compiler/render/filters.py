@@ -6,7 +6,7 @@ from typing import Any
 
 import jinja2
 
-from compiler.yamlio import emit_value
+from compiler.yamlio.emit import emit_value
 
 
 class Serialized(str):

@@ -10,10 +10,9 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from compiler.errors import Diagnostic, Location, RenderError
-from compiler.models.artifacts import RenderedDocument
+from compiler.models.artifacts import PlannedDocument, RenderedDocument
 from compiler.render.filters import FILTERS, Serialized
-from compiler.render.plan import PlannedDocument
-from compiler.yamlio import ManifestParseError, parse_manifest_checked
+from compiler.yamlio.manifests import ManifestParseError, parse_manifest_checked
 
 
 class UnserializedValueError(jinja2.TemplateError):

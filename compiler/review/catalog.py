@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from compiler.inventory.load import ResolvedEnvironment
 from compiler.models.lock import Lockfile
+from compiler.models.resolved import ResolvedEnvironment
 from compiler.models.snapshot import Snapshot, SnapshotModel
 
 _HEADERS = ("PROVIDER", "MODEL ID", "DISCOVERED", "CONTEXT", "PINNED AS", "USED BY", "STATUS")

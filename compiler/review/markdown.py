@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from compiler.pipeline.review import EnvDiff, Review
 from compiler.review.fields import FieldChange, format_path
 from compiler.review.lockdiff import LockSummary
+from compiler.review.model import EnvDiff, Review
 from compiler.review.resources import ResourceChange
 from compiler.review.text import (
     MARKS,

@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from compiler.pipeline.review import EnvDiff, Review
 from compiler.review.fields import FieldChange, format_path
 from compiler.review.lockdiff import Lifecycle, LockSummary, PinChange
+from compiler.review.model import EnvDiff, Review
 from compiler.review.resources import ResourceChange
 
 Style = Callable[[str, str], str]

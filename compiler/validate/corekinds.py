@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from compiler.errors import Diagnostic
+from compiler.models.resolved import ResolvedEnvironment
 
 DEFAULT_KUBERNETES_VERSION = "1.33"
 _PACKAGE = "kubernetes_validate"
@@ -88,3 +91,20 @@ def _referenced(text: str, definitions: Mapping[str, Any]) -> dict[str, Any]:
 
 def _local_refs(value: Any) -> Any:
     return json.loads(json.dumps(value).replace(_REMOTE_DEFS, "#"))
+
+
+def kubernetes_version_problems(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
+    """The environment's `kubernetesVersion`, if set, must have bundled schemas."""
+    version = env.environment.kubernetes_version
+    if version is None:
+        return
+    try:
+        check_kubernetes_version(version)
+    except UnsupportedKubernetesVersion as exc:
+        known = ", ".join(f"{major}.{minor}" for major, minor in bundled_versions())
+        yield Diagnostic(
+            env.locate_env(("kubernetesVersion",)),
+            "invalid-value",
+            str(exc),
+            hint=f"known versions: {known}",
+        )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from compiler.errors import Diagnostic, Location
 from compiler.models.artifacts import JsonPath, RenderedDocument
-from compiler.yamlio import YamlLoadError, load_yaml
+from compiler.yamlio.source import YamlLoadError, load_yaml
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
 _SUFFIXES = (".yaml", ".yml")

@@ -19,7 +19,7 @@ import jsonschema_rs
 from compiler.validate import corekinds
 from compiler.validate.cel.rules import CelEngine
 from compiler.validate.crds import KindSchema, convert_crd, is_crd
-from compiler.yamlio import ManifestParseError, parse_documents
+from compiler.yamlio.manifests import ManifestParseError, parse_documents
 
 KindKey = tuple[str, str]
 """(apiVersion, kind)."""

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from compiler.render.targets.litellm import KEYLESS_PLACEHOLDER
+from compiler.render.targets.kaos_litellm import KEYLESS_PLACEHOLDER
 from tests.helpers import run_cli
 from tests.integration.litellm_proxy import ensure_google_auth_overlay, ensure_litellm_venv
 from tests.integration.private_ca import create_private_ca

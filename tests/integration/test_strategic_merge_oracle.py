@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from compiler.inventory.merge import MergeKeys, strategic_merge
-from compiler.pipeline.render import pod_spec_keys
+from compiler.pipeline.environments import pod_spec_keys
 from compiler.validate.schemas import SchemaRegistry
 from tests.helpers import REPO_ROOT
 

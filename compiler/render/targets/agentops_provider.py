@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from compiler.inventory.agentops_fit import agentops_defaults, agentops_type
-from compiler.models.inventory import AzureConfig, Model, Provider
+from compiler.inventory.agentops_fit import agentops_defaults, agentops_type, usable_by_agents
+from compiler.models.inventory import Model
+from compiler.models.providers import AzureConfig, Provider
 
 
 def provider_specs(provider: Provider, models: Iterable[Model]) -> list[tuple[str, dict[str, Any]]]:
     """(object name, spec) of every agentops Provider rendered for `provider`."""
     auth = _auth(provider)
-    if auth is None:
+    if auth is None or not usable_by_agents(provider):
         return []
     kind = agentops_type(provider)
     specs = [(provider.name, _spec(provider, kind, auth))]

@@ -18,8 +18,9 @@ from typing import Any
 
 from compiler.digests import sha256_bytes
 from compiler.inventory.serving import route_honours_ssl_verify
-from compiler.models.inventory import ModelApi, Provider, SecretRef
-from compiler.render.targets.litellm import ca_mount_path, credential_env_name
+from compiler.models.inventory import ModelApi
+from compiler.models.providers import Provider, SecretRef
+from compiler.render.targets.kaos_litellm import ca_mount_path, credential_env_name
 
 MODEL_API_CONTAINER = "model-api"
 CONFIG_DIGEST_ENV = "MODELPLANE_CONFIG_DIGEST"

@@ -17,9 +17,9 @@ from typing import Any
 from compiler.errors import Severity
 from compiler.inventory.policies import is_cluster_local
 from compiler.models.artifacts import JsonPath, RenderedDocument
+from compiler.models.environment import Policies
 from compiler.models.findings import Finding, as_mapping
-from compiler.models.inventory import Policies
-from compiler.yamlio import ManifestParseError, iter_paths, parse_manifest_checked
+from compiler.yamlio.manifests import ManifestParseError, iter_paths, parse_manifest_checked
 
 KAOS_API_VERSION = "kaos.tools/v1alpha1"
 CONFIG_PATH: JsonPath = ("spec", "proxyConfig", "configYaml", "fromString")
