@@ -123,5 +123,9 @@ def render_lockfile(lockfile: Lockfile, env: str) -> str:
     """The lockfile's exact text: header, then sorted YAML."""
     data = lockfile.model_dump(mode="json", by_alias=True)
     data["providers"] = dict(sorted(data["providers"].items()))
-    data["models"] = dict(sorted(data["models"].items()))
+    # A digest only where the snapshot gives one: locks of other providers stay as they were.
+    data["models"] = {
+        name: {k: v for k, v in entry.items() if k != "digest" or v is not None}
+        for name, entry in sorted(data["models"].items())
+    }
     return LOCK_HEADER.format(env=env) + dump_document(data)

@@ -60,7 +60,8 @@ def resolve_lock(
             at = env.locate("models", model.name, ("model",))
             problems.append(Diagnostic(at, "unpinnable-model", outcome.message, hint=outcome.hint))
             continue
-        locked[model.name] = _locked(model, outcome)
+        kept_digest = existing.models[model.name].digest if kept and existing else None
+        locked[model.name] = _locked(model, outcome, kept_digest or _digest(snapshot, outcome))
         warnings.extend(_requirement_problems(env, model, snapshot, outcome.pinned))
     problems.extend(w for w in warnings if w.severity is Severity.ERROR)
     if problems:
@@ -74,14 +75,26 @@ def resolve_lock(
     )
 
 
-def _locked(model: Model, pin: Pin) -> LockedModel:
+def _locked(model: Model, pin: Pin, digest: str | None) -> LockedModel:
     return LockedModel(
         provider=model.provider,
         selector=model.model,
         match=pin.match,
         pinned=pin.pinned,
         via=pin.via,
+        digest=digest,
     )
+
+
+def _digest(snapshot: Snapshot | None, pin: Pin | PinFailure) -> str | None:
+    """The snapshot's content digest of the pinned id (Ollama lists one per tag)."""
+    if snapshot is None or isinstance(pin, PinFailure):
+        return None
+    facts = next((m for m in snapshot.models if m.id == pin.pinned), None)
+    value = facts.details.get("digest") if facts is not None else None
+    if not isinstance(value, str) or not value:
+        return None
+    return value if ":" in value else f"sha256:{value}"
 
 
 def _kept_pin(

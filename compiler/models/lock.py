@@ -34,6 +34,10 @@ class LockedModel(BaseModel):
     match: MatchKind
     pinned: str = Field(min_length=1, description="The concrete upstream id.")
     via: PinSource = Field(description="How the pin was chosen.")
+    digest: str | None = Field(
+        default=None,
+        description="Content digest the snapshot gives for the pinned id (Ollama manifests).",
+    )
 
 
 class Lockfile(BaseModel):

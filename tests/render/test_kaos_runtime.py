@@ -261,3 +261,17 @@ def test_a_key_only_discovery_gets_is_a_located_error(example: Path) -> None:
     assert result.returncode == 1
     assert "error[missing-cluster-credentials]" in result.stderr
     assert "credentials.env VLLM_API_KEY is read by discovery only" in result.stderr
+
+
+def test_hosted_ollama_pins_the_snapshots_digest_into_the_pod_template(example: Path) -> None:
+    lock = example / "environments" / "prod" / "models.lock"
+    digest = "sha256:a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72"
+    assert f'digest: "{digest}"' in lock.read_text(encoding="utf-8")
+    before = _modelapi(example, "prod", "llama")["spec"]["container"]["env"]
+    assert {"name": "MODELPLANE_MODEL_DIGEST", "value": digest} in before
+    # The registry moved the tag and `lock --upgrade` recorded it: same tag, new digest.
+    _edit(lock, digest, "sha256:" + "0" * 64)
+    assert run_cli("render", "--env", "prod", cwd=example).returncode == 0
+    after = _modelapi(example, "prod", "llama")["spec"]
+    assert after["hostedConfig"]["model"] == "llama3.2:latest"
+    assert after["container"]["env"] != before

@@ -62,9 +62,12 @@ def _model_api(
         digest = served_digest(context["config_yaml"])
     else:
         assert api.hosted is not None  # checked by the inventory stage
-        context["hosted_model"] = lock.models[api.hosted.model].pinned
-        digest = served_digest(context["hosted_model"])
-    context["container_env"] = container_env(api, served, digest)
+        locked = lock.models[api.hosted.model]
+        context["hosted_model"] = locked.pinned
+        # Ollama cannot pull by digest (ollama/ollama#6886): the locked digest goes into
+        # the pod template, so a re-pin of the same tag still rolls the Deployment.
+        digest = served_digest(f"{locked.pinned}@{locked.digest or ''}")
+    context["container_env"] = container_env(api, served, digest, _model_digest(api, lock))
     field_origins = origins(env, "modelApis", api.name, _MODEL_API_ORIGINS)
     source = env.sources[("modelApis", api.name)]
     return PlannedDocument(
@@ -75,6 +78,12 @@ def _model_api(
         field_origins,
         {("spec", "podSpec"): lambda rest: source.locate(("podSpec", *rest))},
     )
+
+
+def _model_digest(api: ModelApi, lock: Lockfile) -> str | None:
+    if api.mode != "Hosted" or api.hosted is None:
+        return None
+    return lock.models[api.hosted.model].digest
 
 
 def _pod_spec(api: ModelApi, providers: list[Provider], keys: MergeKeys) -> dict[str, Any] | None:

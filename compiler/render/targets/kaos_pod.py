@@ -24,6 +24,7 @@ from compiler.render.targets.kaos_litellm import ca_mount_path, credential_env_n
 
 MODEL_API_CONTAINER = "model-api"
 CONFIG_DIGEST_ENV = "MODELPLANE_CONFIG_DIGEST"
+MODEL_DIGEST_ENV = "MODELPLANE_MODEL_DIGEST"
 MASTER_KEY_ENV = "LITELLM_MASTER_KEY"
 CA_BUNDLE_CONTAINER = "ca-bundle"
 CA_BUNDLE_VOLUME = "modelplane-ca-bundle"
@@ -46,12 +47,14 @@ def served_digest(text: str) -> str:
 
 
 def container_env(
-    api: ModelApi, providers: Iterable[Provider], digest: str
+    api: ModelApi, providers: Iterable[Provider], digest: str, model_digest: str | None = None
 ) -> list[dict[str, Any]]:
-    """The `model-api` container's env: credentials, master key, TLS switches, digest."""
+    """The `model-api` container's env: credentials, master key, TLS switches, digests."""
     env: dict[str, dict[str, Any]] = {
         CONFIG_DIGEST_ENV: {"name": CONFIG_DIGEST_ENV, "value": digest}
     }
+    if model_digest:
+        env[MODEL_DIGEST_ENV] = {"name": MODEL_DIGEST_ENV, "value": model_digest}
     served = list(providers)
     for provider in served:
         creds = provider.credentials
