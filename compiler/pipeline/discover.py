@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -57,7 +58,7 @@ def discover_environment(
         Diagnostic(
             resolved.locate("providers", name),
             "discovery-failed",
-            str(failure),
+            str(dataclasses.replace(failure, hint="")),  # the hint has a line of its own
             hint=failure.hint,
         )
         for name, failure in outcome.failures.items()
