@@ -39,18 +39,9 @@ def test_render_writes_then_is_a_no_op(repo):
     first = run("render", "--env", "prod")
     assert first.exit_code == 0
     assert first.stdout.startswith("prod: ") and "file(s) written" in first.stdout
-    assert run("render", "--env", "prod").stdout == "prod: manifests up to date\n"
-
-
-def _without_warnings(stderr):
-    """Error lines and their hints (the example also warns what agentops cannot carry)."""
-    kept, skipping = [], False
-    for line in stderr.splitlines():
-        if not line.startswith(" "):
-            skipping = ": warning[" in line
-        if not skipping:
-            kept.append(line)
-    return kept
+    assert run("render", "--env", "prod").stdout == (
+        "prod: manifests up to date (environments/prod/manifests, 30 object(s))\n"
+    )
 
 
 def test_render_check_names_each_drifted_file_and_exits_1(repo):
@@ -60,9 +51,13 @@ def test_render_check_names_each_drifted_file_and_exits_1(repo):
     (repo / "environments/prod/manifests/httproutes/embeddings.yaml").unlink()
     result = run("render", "--env", "prod", "--check")
     assert result.exit_code == 1
-    assert result.stdout == "prod: manifests differ\n"
-    errors = _without_warnings(result.stderr)
-    assert errors[:3] == [
+    assert result.stdout.endswith("prod: manifests differ\n")
+    # The diff shows how: the edited line back, the missing file whole.
+    assert "-      - chat-slow\n+      - chat-fast\n" in result.stdout
+    assert "--- /dev/null\n+++ b/environments/prod/manifests/httproutes/embeddings.yaml\n" in (
+        result.stdout
+    )
+    assert result.stderr.splitlines()[:3] == [
         "environments/prod/manifests/httproutes/embeddings.yaml: error[manifest-missing]: "
         "missing: render would create this file",
         "  = hint: run `modelplane render --env prod` and commit the result",
@@ -104,8 +99,7 @@ def test_json_and_github_formats(repo):
     )
     result = run("--format", "json", "render", "--env", "dev")
     assert result.exit_code == 1
-    # The example also warns what agentops cannot carry (keyless providers, timeouts).
-    [problem] = [p for p in json.loads(result.stdout) if p["severity"] == "error"]
+    [problem] = json.loads(result.stdout)["problems"]
     assert problem == {
         "path": "inventory/extra.yaml",
         "line": 3,
@@ -115,6 +109,7 @@ def test_json_and_github_formats(repo):
         "message": "model 'x' uses unknown provider 'ghost'",
         "detail": "",
         "hint": problem["hint"],
+        "environments": ["dev"],
     }
     result = run("--format", "github", "render", "--env", "dev")
     assert result.stderr.startswith(
@@ -173,10 +168,11 @@ def test_render_all_is_all_or_nothing_and_reports_every_failing_environment(repo
 def test_json_format_keeps_stdout_machine_readable(repo):
     result = run("--format", "json", "render", "--env", "prod")
     assert result.exit_code == 0
-    problems = json.loads(result.stdout)
-    assert {p["severity"] for p in problems} <= {"warning"}
-    assert {p["code"] for p in problems} <= {"agentops-unexpressed"}
-    assert "prod: manifests up to date" in result.stderr
+    document = json.loads(result.stdout)
+    assert (document["command"], document["ok"], document["problems"]) == ("render", True, [])
+    [env] = document["result"]["environments"]
+    assert (env["name"], env["status"], env["documents"]) == ("prod", "unchanged", 30)
+    assert result.stderr == ""
 
 
 def test_a_foreign_file_in_the_way_stops_render_all_before_any_write(repo):
@@ -226,5 +222,5 @@ def test_internal_errors_never_print_a_secret_and_honour_json(repo, monkeypatch)
     assert result.exit_code == 3 and "sk-proj" not in result.output
     result = run("--format", "json", "render", "--env", "dev")
     assert result.exit_code == 3
-    [problem] = json.loads(result.stdout)
+    [problem] = json.loads(result.stdout)["problems"]
     assert problem["code"] == "internal-error" and "sk-proj" not in result.output

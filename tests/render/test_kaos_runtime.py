@@ -265,12 +265,12 @@ def test_a_key_only_discovery_gets_is_a_located_error(example: Path) -> None:
 
 def test_hosted_ollama_pins_the_snapshots_digest_into_the_pod_template(example: Path) -> None:
     lock = example / "environments" / "prod" / "models.lock"
-    digest = "sha256:a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72"
-    assert f'digest: "{digest}"' in lock.read_text(encoding="utf-8")
+    digest = "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72"
+    assert f"revision: {digest}" in lock.read_text(encoding="utf-8")
     before = _modelapi(example, "prod", "llama")["spec"]["container"]["env"]
-    assert {"name": "MODELPLANE_MODEL_DIGEST", "value": digest} in before
+    assert {"name": "MODELPLANE_MODEL_REVISION", "value": digest} in before
     # The registry moved the tag and `lock --upgrade` recorded it: same tag, new digest.
-    _edit(lock, digest, "sha256:" + "0" * 64)
+    _edit(lock, digest, "b" * 64)
     assert run_cli("render", "--env", "prod", cwd=example).returncode == 0
     after = _modelapi(example, "prod", "llama")["spec"]
     assert after["hostedConfig"]["model"] == "llama3.2:latest"

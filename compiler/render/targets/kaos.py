@@ -64,9 +64,10 @@ def _model_api(
         assert api.hosted is not None  # checked by the inventory stage
         locked = lock.models[api.hosted.model]
         context["hosted_model"] = locked.pinned
-        # Ollama cannot pull by digest (ollama/ollama#6886): the locked digest goes into
-        # the pod template, so a re-pin of the same tag still rolls the Deployment.
-        digest = served_digest(f"{locked.pinned}@{locked.digest or ''}")
+        # Ollama cannot pull by digest (ollama/ollama#6886): the locked revision (the
+        # tag's manifest digest) goes into the pod template, so a moved tag re-pinned by
+        # `lock --upgrade` still rolls the Deployment.
+        digest = served_digest(f"{locked.pinned}@{locked.revision or ''}")
     context["container_env"] = container_env(api, served, digest, _model_digest(api, lock))
     field_origins = origins(env, "modelApis", api.name, _MODEL_API_ORIGINS)
     source = env.sources[("modelApis", api.name)]
@@ -83,7 +84,7 @@ def _model_api(
 def _model_digest(api: ModelApi, lock: Lockfile) -> str | None:
     if api.mode != "Hosted" or api.hosted is None:
         return None
-    return lock.models[api.hosted.model].digest
+    return lock.models[api.hosted.model].revision
 
 
 def _pod_spec(api: ModelApi, providers: list[Provider], keys: MergeKeys) -> dict[str, Any] | None:

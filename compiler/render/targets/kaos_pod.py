@@ -24,7 +24,7 @@ from compiler.render.targets.kaos_litellm import ca_mount_path, credential_env_n
 
 MODEL_API_CONTAINER = "model-api"
 CONFIG_DIGEST_ENV = "MODELPLANE_CONFIG_DIGEST"
-MODEL_DIGEST_ENV = "MODELPLANE_MODEL_DIGEST"
+MODEL_DIGEST_ENV = "MODELPLANE_MODEL_REVISION"
 MASTER_KEY_ENV = "LITELLM_MASTER_KEY"
 CA_BUNDLE_CONTAINER = "ca-bundle"
 CA_BUNDLE_VOLUME = "modelplane-ca-bundle"
