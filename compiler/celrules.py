@@ -14,13 +14,16 @@ is reported once as a warning with its text, never silently passed.
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import json
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
-
-import cel
 
 from compiler.cellib import KUBERNETES_FUNCTIONS
 from compiler.models.artifacts import JsonPath
@@ -40,6 +43,35 @@ _MAX_VERDICTS = 200_000
 _OLD_SELF = re.compile(r"\boldSelf\b")
 _UNDEFINED = "Undefined variable or function"
 _FIELD_PATH = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\['([^']*)'\]|\[(\d+)\]")
+
+
+def _load_cel() -> ModuleType:
+    """The evaluator's compiled extension, without the package's interactive CLI.
+
+    `import cel` also imports `cel.cli` and with it prompt_toolkit: 0.3-0.6 s of start-up
+    that a validator never uses. The extension module alone (`cel/cel.*.so`) has all
+    that is needed (`compile`, `Context`); fall back to the package if it moved.
+    """
+    if "cel" in sys.modules:
+        return sys.modules["cel"]
+    spec = importlib.util.find_spec("cel")
+    folder = Path(spec.origin).parent if spec and spec.origin else None
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES if folder else ():
+        binary = folder / f"cel{suffix}" if folder else None
+        if binary is None or not binary.is_file():
+            continue
+        loader = importlib.machinery.ExtensionFileLoader("cel.cel", str(binary))
+        extension = importlib.util.spec_from_file_location("cel.cel", binary, loader=loader)
+        if extension is not None:
+            module = importlib.util.module_from_spec(extension)
+            loader.exec_module(module)
+            return module
+    import cel  # the slow, documented way
+
+    return cel
+
+
+cel = _load_cel()
 
 
 @dataclass(frozen=True, slots=True)
