@@ -173,7 +173,7 @@ def render_environments(
     project: Project, envs: Sequence[str], *, check: bool = False
 ) -> list[RenderOutcome]:
     """Render and validate every environment in memory; write only if all of them passed."""
-    keys = {env: cache.inputs_key(project, env) for env in envs}
+    keys = cache.inputs_keys(project, envs)
     stale = [env for env in envs if not cache.is_fresh(project, env, keys[env])]
     prepared = {env: _Prepared(env, keys[env], cached=True) for env in envs if env not in stale}
     prepared.update((p.env, p) for p in prepare_environments(project, stale, keys))

@@ -55,19 +55,35 @@ def _resolves(
     return declared is None or (name, key) in declared
 
 
-def _secret_refs(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str, str]]:
-    if isinstance(value, Mapping):
-        for field, child in value.items():
-            here = (*path, field)
-            if field in _REF_FIELDS and isinstance(child, Mapping):
-                yield here, str(child.get("name", "")), str(child.get("key", ""))
-            else:
-                yield from _secret_refs(child, here)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _secret_refs(child, (*path, index))
+def _secret_refs(value: Any, path: JsonPath) -> list[tuple[JsonPath, str, str]]:
+    """Every Secret reference below `value`: (path, secret name, key).
+
+    A list-and-stack walk: paths are built only for the references found.
+    """
+    found: list[tuple[JsonPath, str, str]] = []
+    trail = list(path)
+
+    def walk(node: Any) -> None:
+        if type(node) is dict or (type(node) not in _LEAVES and isinstance(node, Mapping)):
+            for field, child in node.items():
+                if field in _REF_FIELDS and isinstance(child, Mapping):
+                    here = (*trail, field)
+                    found.append((here, str(child.get("name", "")), str(child.get("key", ""))))
+                    continue
+                trail.append(field)
+                walk(child)
+                trail.pop()
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                trail.append(index)
+                walk(child)
+                trail.pop()
+
+    walk(value)
+    return found
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None), list})
 _REF_FIELDS = frozenset(
     {"secretKeyRef", "apiKeySecret", "clientIdSecret", "clientSecretSecret", "fromSecretKeyRef"}
 )

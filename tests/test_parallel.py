@@ -54,3 +54,10 @@ def test_worker_count(monkeypatch, setting, tasks, items, expected):
     monkeypatch.setenv("MODELPLANE_JOBS", setting)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
     assert parallel.jobs(tasks, items) == expected
+
+
+@pytest.mark.parametrize(("tasks", "expected"), [(2, 2), (3, 3), (4, 4), (5, 2)])
+def test_a_few_more_workers_than_cores_keep_every_core_busy(monkeypatch, tasks, expected):
+    monkeypatch.delenv("MODELPLANE_JOBS", raising=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    assert parallel.jobs(tasks, 10_000) == expected

@@ -29,16 +29,31 @@ from compiler.errors import ExitCode
 @click.pass_obj
 def command(ctx: Context, envs: tuple[str, ...], all_envs: bool, check: bool) -> None:
     """Render, validate and write environments/<env>/manifests (offline)."""
-    from compiler.pipeline import render_environments
-
     with reporting(ctx):
         project = current_project()
-        outcomes = render_environments(project, selected_envs(project, envs, all_envs), check=check)
+        names = selected_envs(project, envs, all_envs)
+        if not check and _nothing_to_do(ctx, project, names):
+            sys.exit(ExitCode.OK)
+        from compiler.pipeline import render_environments
+
+        outcomes = render_environments(project, names, check=check)
         drift = [d for o in outcomes for d in o.drift]
         emit_diagnostics(ctx, [w for o in outcomes for w in o.warnings] + drift)
         for outcome in outcomes:
             say(ctx, _render_line(outcome, check))
         sys.exit(ExitCode.FINDINGS if drift else ExitCode.OK)
+
+
+def _nothing_to_do(ctx: Context, project: Any, names: list[str]) -> bool:
+    """Report an unchanged re-render without importing the pipeline (most of start-up)."""
+    from compiler import cache
+
+    if cache.fresh_keys(project, names) is None:
+        return False
+    emit_diagnostics(ctx, [])
+    for env in names:
+        say(ctx, f"{env}: manifests up to date")
+    return True
 
 
 def _render_line(outcome: Any, check: bool) -> str:
