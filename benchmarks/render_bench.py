@@ -101,6 +101,9 @@ def cold_render(root: Path) -> Measure:
         for folder in ("manifests", "gitops"):
             shutil.rmtree(root / "environments" / env / folder, ignore_errors=True)
     shutil.rmtree(root / ".modelplane-cache", ignore_errors=True)
+    # Flush the deletions first: on ext4, creating files while the journal writes back
+    # thousands of just-deleted ones costs several times more kernel time.
+    os.sync()
     return run_cli("render --all (cold)", root, "render", "--all")
 
 

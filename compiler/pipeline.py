@@ -195,7 +195,8 @@ def prepare_environments(
     registry = SchemaRegistry.load(project.schema_dirs)
     jobs = parallel.jobs(len(envs), inventory.size)
     work = functools.partial(_prepare_or_error, project, keys)
-    outcomes = parallel.run_forked(work, envs, jobs, state=(registry, inventory))
+    with parallel.batch_gc():
+        outcomes = parallel.run_forked(work, envs, jobs, state=(registry, inventory))
     failures = [o for o in outcomes if isinstance(o, CompilerError)]
     if failures:
         raise combine_errors(failures)
