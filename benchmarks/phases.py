@@ -34,24 +34,18 @@ def phases(root: Path, env: str) -> list[Measure]:
     registry = _timed(
         measures, "load schemas", lambda: modules["SchemaRegistry"].load(project.schema_dirs)
     )
-    keys = modules["pod_spec_keys"](registry)
     resolved = _timed(
         measures,
         "resolve environment",
-        lambda: modules["load_environment"](project, env, keys, inventory=inventory),
+        lambda: modules["resolve_environment"](project, env, registry, inventory),
     )
-    lock = _timed(
-        measures, "read + check lock", lambda: modules["_current_lock"](project, resolved)
-    )
-    planned = _timed(
-        measures, "plan documents", lambda: modules["plan_environment"](resolved, lock, keys)
-    )
-    display = project.relative(project.manifests_dir(env))
-    documents = _timed(
+    lock = _timed(measures, "read + check lock", lambda: modules["current_lock"](project, resolved))
+    folders = _timed(
         measures,
-        "templates + emit + parse back",
-        lambda: modules["render_documents"](planned, project.template_dirs, display),
+        "plan + templates + emit + parse back",
+        lambda: modules["render_folders"](project, resolved, lock, registry),
     )
+    documents = [d for _, docs in folders for d in docs]
     context = modules["validation_context"](project, resolved, registry=registry)
     _timed(
         measures,
@@ -68,18 +62,17 @@ def _imports() -> dict[str, Any]:
     import importlib
 
     names = {
-        "load_environment": "compiler.inventory",
-        "read_inventory": "compiler.inventory",
-        "_current_lock": "compiler.pipeline",
-        "pod_spec_keys": "compiler.pipeline",
-        "validation_context": "compiler.pipeline",
+        "resolve_environment": "compiler.pipeline.environments",
+        "read_inventory": "compiler.inventory.load",
+        "current_lock": "compiler.pipeline.environments",
+        "pod_spec_keys": "compiler.pipeline.environments",
+        "validation_context": "compiler.pipeline.environments",
         "find_project": "compiler.project",
-        "render_documents": "compiler.render",
-        "plan_environment": "compiler.resources",
-        "SchemaRegistry": "compiler.schemas",
-        "check_documents": "compiler.validate",
-        "build_tree": "compiler.write",
-        "_fill": "compiler.write",
+        "render_folders": "compiler.pipeline.render",
+        "SchemaRegistry": "compiler.validate.schemas",
+        "check_documents": "compiler.validate.run",
+        "build_tree": "compiler.output.write",
+        "_fill": "compiler.output.write",
     }
     return {name: getattr(importlib.import_module(module), name) for name, module in names.items()}
 

@@ -1,0 +1,83 @@
+"""Scan rendered output for secret-looking values; a hit blocks the write.
+
+Every string in every document is checked for known key shapes (`compiler.secrets.patterns`);
+environment variable values are also checked for long random-looking tokens, since a
+literal key pasted there is the usual leak. The finding names the kind and the place,
+never the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from compiler.models.artifacts import JsonPath, RenderedDocument
+from compiler.models.findings import Finding
+from compiler.secrets.patterns import find_secret
+
+
+def scan_for_secrets(documents: Sequence[RenderedDocument]) -> Iterator[Finding]:
+    """One finding per string value that looks like a secret (or per document text)."""
+    for doc in documents:
+        found = False
+        for path, value in _strings(doc.data, ()):
+            kind = find_secret(value, high_entropy=_is_env_value(path))
+            if kind is not None:
+                found = True
+                yield _finding(
+                    doc, path, f"rendered output contains a secret-looking value ({kind}"
+                )
+        kind = None if found else find_secret(doc.text)
+        if kind is not None:
+            yield _finding(
+                doc,
+                (),
+                f"rendered text outside any value, such as a comment, looks like a secret ({kind}",
+            )
+
+
+def _finding(doc: RenderedDocument, path: JsonPath, what: str) -> Finding:
+    return Finding(
+        doc,
+        path,
+        "secret-in-output",
+        f"{what}; value not shown)",
+        hint="keep secrets out of the inventory: reference a Secret "
+        "(credentials.secretRef) and let the cluster inject it",
+    )
+
+
+def _strings(value: object, path: JsonPath) -> list[tuple[JsonPath, str]]:
+    """Every string leaf long enough to hold a secret, with its path.
+
+    A list-and-stack walk: paths are built only for the strings returned, not for every
+    node (this runs over every value of every rendered document).
+    """
+    found: list[tuple[JsonPath, str]] = []
+    trail = list(path)
+
+    def walk(node: object) -> None:
+        kind = type(node)
+        if kind is str or (kind not in _CONTAINERS and isinstance(node, str)):
+            if len(node) >= _SHORTEST:  # type: ignore[arg-type]
+                found.append((tuple(trail), node))  # type: ignore[arg-type]
+        elif kind is dict or (kind is not list and isinstance(node, dict)):
+            for key, child in node.items():  # type: ignore[attr-defined]
+                trail.append(key)
+                walk(child)
+                trail.pop()
+        elif kind is list or isinstance(node, list):
+            for index, child in enumerate(node):  # type: ignore[arg-type]
+                trail.append(index)
+                walk(child)
+                trail.pop()
+
+    walk(value)
+    return found
+
+
+_CONTAINERS = frozenset({dict, list, int, float, bool, type(None)})
+_SHORTEST = 20
+
+
+def _is_env_value(path: JsonPath) -> bool:
+    return len(path) >= 3 and path[-1] == "value" and path[-3] == "env"
