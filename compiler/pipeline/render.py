@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ from compiler.errors import (
     has_errors,
 )
 from compiler.inventory.load import read_inventory
-from compiler.models.artifacts import OutputTree, RenderedDocument
+from compiler.models.artifacts import OutputTree, PlannedDocument, RenderedDocument
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
 from compiler.output import cache
+from compiler.output.shards import BASE, SHARD_PREFIX, plan_shards
 from compiler.output.write import (
     WriteReport,
     build_tree,
@@ -33,12 +35,16 @@ from compiler.pipeline.environments import (
     resolve_environment,
     validation_context,
 )
-from compiler.project import MANIFESTS_DIR, Project
+from compiler.project import GITOPS_DIR, MANIFESTS_DIR, Project
 from compiler.render.plan import plan_environment
+from compiler.render.targets import TARGETS
 from compiler.render.targets.base import PlanInput
 from compiler.render.templates import render_documents
 from compiler.validate.run import check_documents
 from compiler.validate.schemas import SchemaRegistry
+
+# The targets planned again, with the units, once manifests are sharded.
+GITOPS_TARGETS = {name: t for name, t in TARGETS.items() if t.folder == GITOPS_DIR}
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +213,19 @@ def render_tree(
     ]
     if has_errors(diagnostics):
         raise ValidationFailed(diagnostics)
-    trees = tuple(build_tree(resolved.name, documents, folder) for folder, documents in folders)
+    units = {MANIFESTS_DIR: _units(folders[0][1])}
+    trees = tuple(
+        build_tree(resolved.name, documents, folder, units.get(folder, ()))
+        for folder, documents in folders
+    )
     return RenderedEnvironment(trees, tuple(folders[0][1]), tuple(diagnostics))
+
+
+def _units(documents: Sequence[RenderedDocument]) -> tuple[str, ...]:
+    """The unit folders of sharded manifests (every path starts with its unit), else ()."""
+    tops = {doc.path.partition("/")[0] for doc in documents}
+    sharded = documents and all(t == BASE or t.startswith(SHARD_PREFIX) for t in tops)
+    return tuple(sorted(tops)) if sharded else ()
 
 
 def render_folders(
@@ -216,7 +233,8 @@ def render_folders(
 ) -> list[tuple[str, list[RenderedDocument]]]:
     """Rendered documents per output folder: manifests first, then gitops."""
     manifests = project.relative(project.manifests_dir(resolved.name))
-    planned = plan_environment(PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests))
+    given = PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests)
+    planned = _sharded(given, plan_environment(given))
     return [
         (
             folder,
@@ -228,3 +246,27 @@ def render_folders(
         )
         for folder, plans in planned.items()
     ]
+
+
+def _sharded(
+    given: PlanInput, planned: dict[str, list[PlannedDocument]]
+) -> dict[str, list[PlannedDocument]]:
+    """Lay a large environment's manifests out in shards; GitOps objects then follow them."""
+    sharding = given.env.environment.sharding
+    api_names = [api.name for api in given.env.model_apis]
+    plan = plan_shards(
+        [p.path for p in planned[MANIFESTS_DIR]],
+        api_names,
+        max_resources=sharding.max_resources,
+        per_shard=sharding.resources_per_shard,
+    )
+    if not plan.sharded:
+        return planned
+    base = BASE if BASE in plan.units else None
+    units = dataclasses.replace(given, units=plan.units, base_unit=base)
+    return {
+        MANIFESTS_DIR: [
+            dataclasses.replace(p, path=plan.path_of(p.path)) for p in planned[MANIFESTS_DIR]
+        ],
+        GITOPS_DIR: plan_environment(units, GITOPS_TARGETS)[GITOPS_DIR],
+    }
