@@ -114,7 +114,7 @@ class Flux(BaseModel):
     )
 
 
-class KubeConfigRef(BaseModel):
+class KubeConfigSecretRef(BaseModel):
     """A Secret, in the Flux namespace, holding a remote cluster's kubeconfig."""
 
     model_config = STRICT
@@ -123,6 +123,14 @@ class KubeConfigRef(BaseModel):
     key: str | None = Field(
         default=None, min_length=1, description="Key in the Secret (Flux: value or value.yaml)."
     )
+
+
+class KubeConfig(BaseModel):
+    """Flux `spec.kubeConfig`: how Flux reaches a remote cluster."""
+
+    model_config = STRICT
+
+    secret_ref: KubeConfigSecretRef = Field(alias="secretRef")
 
 
 class Cluster(BaseModel):
@@ -134,7 +142,7 @@ class Cluster(BaseModel):
         description="Argo CD: the cluster's name in Argo CD (destination.name); "
         "Flux: a name for its Kustomizations."
     )
-    kube_config: KubeConfigRef | None = Field(
+    kube_config: KubeConfig | None = Field(
         default=None,
         alias="kubeConfig",
         description="Flux only: the kubeconfig Secret of a remote cluster; "

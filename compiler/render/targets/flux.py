@@ -63,7 +63,7 @@ def _kustomization(
         "name": stem + (f"-{unit}" if unit else ""),
         "interval": flux.interval,
         "depends_on": depends,
-        "kube_config": kube.model_dump(exclude_none=True) if kube else None,
+        "kube_config": kube.secret_ref.model_dump(exclude_none=True) if kube else None,
         "path": f"./{path}/{unit}" if unit else f"./{path}",
         "prune": flux.prune,
         "source": source,
