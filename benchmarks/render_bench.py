@@ -117,11 +117,18 @@ class Options:
     floors: bool = False
     phases: bool = True
     startup: bool = True
+    max_resources: int = 1000
+    startup_runs: int = 15
 
 
 def benchmark(root: Path, models: int, providers: int, options: Options) -> list[Measure]:
     """Generate, lock, render cold (interleaved with helm), render again; print the figures."""
-    measures = [measure_here("generate repo", lambda: generate_repo(root, models, providers))]
+    measures = [
+        measure_here(
+            "generate repo",
+            lambda: generate_repo(root, models, providers, options.max_resources),
+        )
+    ]
     measures.append(run_cli("lock --all", root, "lock", "--all"))
     helm = find_helm() if options.helm else None
     colds, helms, charts, documents = [], [], [], 0
@@ -165,8 +172,8 @@ def _extras(root: Path, options: Options) -> None:
             builds = environment_builds(manifests, options.kustomize_timeout)
             print(summary(env, builds, options.kustomize_timeout))
     if options.startup:
-        print("\nstart-up (median of 15 interleaved runs):")
-        print("\n".join(report(startup())))
+        print(f"\nstart-up (median of {options.startup_runs} interleaved runs):")
+        print("\n".join(report(startup(options.startup_runs))))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,7 +187,14 @@ def main(argv: list[str] | None = None) -> int:
         "--kustomize-timeout", type=float, default=0.0, help="build every unit (0: skip)"
     )
     parser.add_argument("--floors", action="store_true", help="also time PyYAML's C dumper")
+    parser.add_argument(
+        "--max-resources",
+        type=int,
+        default=1000,
+        help="sharding threshold of every environment (0: never shard)",
+    )
     parser.add_argument("--quick", action="store_true", help="no phases, no start-up")
+    parser.add_argument("--startup-runs", type=int, default=15)
     parser.add_argument(
         "--keep", type=Path, help="generate into this (new) folder and keep it for profiling"
     )
@@ -194,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         floors=args.floors,
         phases=not args.quick,
         startup=not args.quick,
+        max_resources=args.max_resources,
+        startup_runs=max(1, args.startup_runs),
     )
     if args.keep is not None:
         args.keep.mkdir(parents=True)

@@ -142,11 +142,26 @@ def _environment(env: str, providers: list[str], apis: list[str]) -> dict[str, A
         }
     elif env == "staging":
         data["overrides"] = {"modelApis": [{"name": api, "timeout": "120s"} for api in apis[::50]]}
+    data["gitops"] = _gitops(env)
     return data
 
 
-def generate_repo(root: Path, models: int, providers: int) -> None:
-    """Write a synthetic modelplane repository of `models` models over `providers`."""
+def _gitops(env: str) -> dict[str, Any]:
+    """Argo CD for dev (one cluster) and prod (a fleet of two), Flux for staging."""
+    gitops: dict[str, Any] = {
+        "engine": "flux" if env == "staging" else "argocd",
+        "repoURL": "https://github.com/example/llm-platform.git",
+    }
+    if env == "prod":
+        gitops["clusters"] = [{"name": "prod-eu"}, {"name": "prod-us"}]
+    return gitops
+
+
+def generate_repo(root: Path, models: int, providers: int, max_resources: int = 1000) -> None:
+    """Write a synthetic modelplane repository of `models` models over `providers`.
+
+    `max_resources` is every environment's sharding threshold (0: never shard).
+    """
     provider_items = [_provider(i) for i in range(providers)]
     names = [p["name"] for p in provider_items]
     model_items = []
@@ -160,7 +175,8 @@ def generate_repo(root: Path, models: int, providers: int) -> None:
     apis = [a["name"] for a in api_items]
     for env in ENVIRONMENTS:
         folder = root / "environments" / env
-        _write_yaml(folder / "environment.yaml", _environment(env, names, apis))
+        settings = {**_environment(env, names, apis), "sharding": {"maxResources": max_resources}}
+        _write_yaml(folder / "environment.yaml", settings)
         for name in names:
             _write_text(folder / "snapshots" / f"{name}.json", _json(_snapshot(name)))
     for shared in ("templates", "schemas"):

@@ -20,6 +20,8 @@ def test_render_bench_runs_at_a_tiny_size(tmp_path):
             "5",
             "--keep",
             str(tmp_path / "repo"),
+            "--startup-runs",
+            "1",
         ],
         capture_output=True,
         text=True,
@@ -30,6 +32,7 @@ def test_render_bench_runs_at_a_tiny_size(tmp_path):
     assert "render --all (cold)" in result.stdout
     assert "render --all (no-op)" in result.stdout
     assert "per phase" in result.stdout
+    assert "modelplane --help / python -c pass" in result.stdout
     manifests = tmp_path / "repo" / "environments" / "prod" / "manifests"
     assert len(list((manifests / "modelapis").glob("api-*.yaml"))) == 20
     assert list((manifests / "externalsecrets").glob("llm-*.yaml"))
