@@ -1,7 +1,7 @@
 """`helm template` of a chart that renders the same documents as modelplane, for scale.
 
-One chart per environment. Its values hold the rendered documents' data grouped by kind
-(what a chart's values.yaml would hold), and one template per kind ranges over them the
+One chart per environment. Its values (a per-environment values file, `-f`) hold the
+rendered documents' data grouped by kind, and one template per kind ranges over them the
 way real charts do: `apiVersion`, `kind` and metadata fields templated one by one, the
 rest through `toYaml | nindent`. Helm parses the values, executes the Go templates and
 prints one stream, with no schema validation at all (no `--validate`: that needs a
@@ -68,8 +68,10 @@ def write_chart(folder: Path, env: str, documents: list[dict[str, Any]]) -> Path
     (chart / "Chart.yaml").write_text(
         f"apiVersion: v2\nname: llm-{env}\nversion: 1.0.0\n", encoding="utf-8"
     )
-    # JSON is YAML; helm reads values.yaml either way.
-    (chart / "values.yaml").write_text(json.dumps(by_kind, indent=1), encoding="utf-8")
+    # The environment's values go in with -f, as per-environment values files usually do
+    # (a chart's own files may not exceed 5 MiB; N=5000 needs more). JSON is YAML.
+    (chart / "values.yaml").write_text("{}\n", encoding="utf-8")
+    _values(chart).write_text(json.dumps(by_kind, indent=1), encoding="utf-8")
     for key in by_kind:
         (chart / "templates" / f"{key}.yaml").write_text(
             TEMPLATE.replace("KEY", key), encoding="utf-8"
@@ -77,6 +79,10 @@ def write_chart(folder: Path, env: str, documents: list[dict[str, Any]]) -> Path
     return chart
 
 
+def _values(chart: Path) -> Path:
+    return chart.with_name(f"{chart.name}.values.json")
+
+
 def helm_command(helm: str, chart: Path) -> list[str]:
-    """`helm template` of `chart`, printing to standard output."""
-    return [helm, "template", chart.name, str(chart)]
+    """`helm template` of `chart` with its environment's values, printing to standard output."""
+    return [helm, "template", chart.name, str(chart), "-f", str(_values(chart))]

@@ -29,7 +29,8 @@ def check_secret_refs(
     """Flag references to Secret keys and remote keys that nothing declares or produces."""
     produced = _produced_keys(documents)
     for doc in documents:
-        for path, name, key in _secret_refs(doc.data, ()):
+        refs = _secret_refs(doc.data, ()) if _may_refer(doc.text) else ()
+        for path, name, key in refs:
             if not _resolves(doc.namespace, name, key, produced, declared_secrets):
                 yield Finding(
                     doc,
@@ -41,6 +42,15 @@ def check_secret_refs(
                 )
         if declared_remote_refs is not None and doc.kind == "ExternalSecret":
             yield from _check_remote_refs(doc, declared_remote_refs)
+
+
+def _may_refer(text: str) -> bool:
+    """Whether a document's text can hold a Secret reference at all (a literal prefilter).
+
+    A reference field's name appears verbatim in the YAML text unless the text escapes
+    it in a double-quoted key (a backslash) or is unknown (empty): walk those anyway.
+    """
+    return not text or "\\" in text or any(field in text for field in _REF_FIELDS)
 
 
 def _resolves(
