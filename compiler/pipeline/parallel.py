@@ -51,10 +51,16 @@ def run_forked(
     if jobs <= 1 or not _can_fork():
         return [work(task, state) for task in tasks]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_install, initargs=(state,)
-    ) as pool:
-        return list(pool.map(functools.partial(_call, work), tasks))
+    # Inherited objects out of the collector's sight: a collection in a worker would
+    # otherwise write to (and so copy) every page they live on.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_install, initargs=(state,)
+        ) as pool:
+            return list(pool.map(functools.partial(_call, work), tasks))
+    finally:
+        gc.unfreeze()
 
 
 @contextlib.contextmanager
@@ -63,18 +69,14 @@ def batch_gc() -> Iterator[None]:
 
     Rendering allocates millions of short-lived dicts and lists, and the default gen-0
     threshold (700) runs the collector thousands of times over objects that are not
-    garbage (measured: ~10% of a render's CPU). Objects alive before the batch (schemas,
-    inventory) are frozen out of the collector's sight, which also keeps forked workers
-    from copying their pages when a collection touches them.
+    garbage (measured: ~10% of a render's CPU, half of reading a 5,000-model inventory).
     """
     thresholds = gc.get_threshold()
-    gc.freeze()
     gc.set_threshold(50_000, 20, 100)
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _can_fork() -> bool:

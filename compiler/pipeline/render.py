@@ -92,8 +92,9 @@ def render_environments(
     fresh = {env for env in envs if settings.use_cache and cache.is_fresh(project, env, keys[env])}
     stale = [env for env in envs if env not in fresh]
     prepared = {env: _Prepared(env, keys[env], cached=True) for env in fresh}
-    prepared.update((p.env, p) for p in prepare_environments(project, stale, keys, settings))
-    return [_finish_render(project, prepared[env], check, settings) for env in envs]
+    with parallel.batch_gc():
+        prepared.update((p.env, p) for p in prepare_environments(project, stale, keys, settings))
+        return [_finish_render(project, prepared[env], check, settings) for env in envs]
 
 
 def render_environment(
@@ -120,8 +121,7 @@ def prepare_environments(
     registry = SchemaRegistry.load(project.schema_dirs)
     jobs = parallel.jobs(len(envs), inventory.size, settings.jobs)
     work = functools.partial(_prepare_or_error, project, keys)
-    with parallel.batch_gc():
-        outcomes = parallel.run_forked(work, envs, jobs, state=(registry, inventory))
+    outcomes = parallel.run_forked(work, envs, jobs, state=(registry, inventory))
     failures = [o for o in outcomes if isinstance(o, CompilerError)]
     if failures:
         raise combine_errors(failures)
