@@ -186,3 +186,31 @@ OPENROUTER_MODELS = {
         },
     ]
 }
+
+# An OpenAI-compatible company gateway (not LiteLLM: /model/info answers 404).
+CORP_GATEWAY_MODELS = {
+    "object": "list",
+    "data": [
+        {"id": model, "object": "model", "created": 1763629200, "owned_by": "platform"}
+        for model in ("gpt-4o-2024-08-06", "gpt-4o-2024-11-20", "text-embedding-3-large")
+    ],
+}
+
+VERTEX_GOOGLE_MODELS = {
+    "publisherModels": [
+        {
+            "name": f"publishers/google/models/{model}",
+            "versionId": version,
+            "openSourceCategory": "PROPRIETARY",
+            "launchStage": "GA",
+            "publisherModelTemplate": (
+                f"projects/{{project}}/locations/{{location}}/publishers/google/models/{model}"
+            ),
+        }
+        for model, version in (
+            ("gemini-2.0-flash-001", "001"),
+            ("gemini-2.5-flash", "default"),
+            ("gemini-2.5-pro", "default"),
+        )
+    ]
+}

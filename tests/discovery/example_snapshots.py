@@ -26,8 +26,8 @@ from tests.discovery.server import FakeProvider, json_reply
 FETCHED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 _SHARED = ("openai", "anthropic", "gemini", "vllm", "ollama")
 ENVIRONMENTS = {
-    "prod": (*_SHARED, "azure", "bedrock"),
-    "staging": (*_SHARED, "azure", "bedrock"),
+    "prod": (*_SHARED, "azure", "bedrock", "corpgateway", "vertex"),
+    "staging": (*_SHARED, "azure", "bedrock", "corpgateway", "vertex"),
     "dev": (*_SHARED, "openrouter"),
 }
 
@@ -143,7 +143,10 @@ OLLAMA_TAGS = {
 }
 
 
+# Providers whose list paths would clash on one loopback server get a prefix of their own.
+_PATHS = {"vllm": "/vllm", "openrouter": "/openrouter", "corpgateway": "/corp"}
 KEYS = (
+    "CORP_GATEWAY_API_KEY",
     "AZURE_OPENAI_API_KEY",
     "AWS_BEARER_TOKEN_BEDROCK",
     "OPENAI_API_KEY",
@@ -162,6 +165,8 @@ def _serve(server: FakeProvider) -> None:
     server.add("/v1beta/models", json_reply(answers.GEMINI_MODELS))
     server.add("/vllm/models", json_reply(answers.VLLM_MODELS))
     server.add("/openrouter/models", json_reply(answers.OPENROUTER_MODELS))
+    server.add("/corp/models", json_reply(answers.CORP_GATEWAY_MODELS))
+    server.add("/v1beta1/publishers/google/models", json_reply(answers.VERTEX_GOOGLE_MODELS))
     server.add("/foundation-models", json_reply(BEDROCK_FOUNDATION))
     server.add("/inference-profiles", json_reply(BEDROCK_PROFILES))
     server.add("/api/tags", json_reply(OLLAMA_TAGS))
@@ -175,7 +180,7 @@ def generate(project: Project) -> Iterator[tuple[Path, str]]:
             resolved = load_environment(project, env, scope="models")
             for provider in (p for p in resolved.providers if p.name in names):
                 real = provider.base_url or ""
-                path = {"vllm": "/vllm", "openrouter": "/openrouter"}.get(provider.name, "")
+                path = _PATHS.get(provider.name, "")
                 local = provider.model_copy(update={"endpoint": server.url + path})
                 environ = dict.fromkeys(KEYS, "example")
                 if provider.type == "bedrock":  # the example signs; a bearer keeps it offline
@@ -197,7 +202,9 @@ def _with_bearer(provider: Any) -> Any:
 
 def _real_source(snapshot: Snapshot, local: str, real: str) -> Snapshot:
     assert snapshot.source is not None
-    path = snapshot.source.url.removeprefix(local).removeprefix("/vllm").removeprefix("/openrouter")
+    path = snapshot.source.url.removeprefix(local)
+    for prefix in _PATHS.values():
+        path = path.removeprefix(prefix)
     source = snapshot.source.model_copy(update={"url": real + path})
     return snapshot.model_copy(update={"source": source})
 
