@@ -275,3 +275,18 @@ def test_hosted_ollama_pins_the_snapshots_digest_into_the_pod_template(example: 
     after = _modelapi(example, "prod", "llama")["spec"]
     assert after["hostedConfig"]["model"] == "llama3.2:latest"
     assert after["container"]["env"] != before
+
+
+def test_an_unknown_call_parameter_is_warned_at_its_line(example: Path) -> None:
+    _edit(
+        example / "inventory/models.yaml",
+        "    params:\n      temperature: 0.2\n",
+        "    params:\n      temprature: 0.2\n      thinking: {type: enabled, budget_tokens: 2048}\n",
+    )
+    result = run_cli("render", "--env", "prod", cwd=example)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "inventory/models.yaml:9:19: warning[unknown-param]: params.temprature is not a call "
+        "parameter modelplane knows for openai providers" in result.stderr
+    )
+    assert "params.thinking" not in result.stderr
