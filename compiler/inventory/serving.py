@@ -32,6 +32,13 @@ def check_serving(env: ResolvedEnvironment, models: Mapping[str, Model]) -> Iter
     if "agentops" in env.environment.targets:
         yield from check_agentops_fit(env)
     for api in env.model_apis:
+        if api.mode == "Hosted" and "auth" in api.model_fields_set and not api.auth.none:
+            yield error(
+                env.locate("modelApis", api.name, ("auth",)),
+                "invalid-value",
+                f"Hosted model API {api.name!r} runs Ollama, which cannot check a master key",
+                hint="drop auth, or serve the model through a Proxy model API",
+            )
         if "kaos" in env.environment.targets and api.mode == "Proxy":
             yield from _oauth2_only(env, api, models)
         if env.environment.policies.require_proxy_auth:
