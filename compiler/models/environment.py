@@ -65,6 +65,11 @@ class Policies(BaseModel):
     forbid_allow_undiscovered: bool = Field(default=False, alias="forbidAllowUndiscovered")
     min_replicas: int | None = Field(default=None, alias="minReplicas", ge=1)
     require_resource_limits: bool = Field(default=False, alias="requireResourceLimits")
+    require_proxy_auth: bool = Field(
+        default=False,
+        alias="requireProxyAuth",
+        description="Model APIs exposed through the Gateway must authenticate callers.",
+    )
 
 
 class Enable(BaseModel):
