@@ -14,6 +14,7 @@ from compiler.corekinds import (
 )
 from compiler.errors import Diagnostic, Severity
 from compiler.models.inventory import Model, ModelApi, Provider
+from compiler.target_rules import check_targets
 
 if TYPE_CHECKING:
     from compiler.inventory import ResolvedEnvironment
@@ -33,6 +34,7 @@ def check_environment(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
     yield from _check_not_empty(env)
     yield from _check_kubernetes_version(env)
     yield from _check_routes_unique(env)
+    yield from check_targets(env)
 
 
 def is_cluster_local(url: str) -> bool:

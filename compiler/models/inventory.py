@@ -215,6 +215,29 @@ class Requirements(BaseModel):
     capabilities: tuple[str, ...] = ()
 
 
+class SplitTarget(BaseModel):
+    """Another logical model that receives a share of this name's traffic."""
+
+    model_config = _STRICT
+
+    model: Name = Field(description="A logical model (with its own provider and pin).")
+    weight: int = Field(ge=1, le=99, description="Percent of requests it receives.")
+
+
+class RateLimit(BaseModel):
+    """Token budget per time unit for one logical name (Kthena ModelRoute rateLimit)."""
+
+    model_config = _STRICT
+
+    input_tokens_per_unit: int | None = Field(
+        default=None, alias="inputTokensPerUnit", ge=1, le=2**31 - 1
+    )
+    output_tokens_per_unit: int | None = Field(
+        default=None, alias="outputTokensPerUnit", ge=1, le=2**31 - 1
+    )
+    unit: Literal["second", "minute", "hour", "day", "month"] = "second"
+
+
 class Model(BaseModel):
     """A logical model name that consumers ask for, bound to one provider."""
 
@@ -234,6 +257,14 @@ class Model(BaseModel):
     fallbacks: tuple[Name, ...] = Field(default=(), description="Logical models to try next.")
     params: dict[str, Scalar] = Field(default_factory=dict, description="Call parameters.")
     requires: Requirements = Field(default_factory=Requirements)
+    split: tuple[SplitTarget, ...] = Field(
+        default=(),
+        description="Send part of this name's traffic to other logical models (Kthena); "
+        "this model keeps the rest.",
+    )
+    rate_limit: RateLimit | None = Field(
+        default=None, alias="rateLimit", description="Token rate limit of this name (Kthena)."
+    )
 
 
 class Route(BaseModel):
@@ -321,13 +352,25 @@ class ExternalSecretsSettings(BaseModel):
     refresh_interval: Duration = Field(default="1h", alias="refreshInterval")
 
 
+class SealedSecretsSettings(BaseModel):
+    """Settings of the SealedSecrets backend."""
+
+    model_config = _STRICT
+
+    certificate: Annotated[str, StringConstraints(min_length=1, pattern=r"^[^/\\].*$")] = Field(
+        description="The controller's public certificate (kubeseal --fetch-cert), a path "
+        "relative to the repository root."
+    )
+
+
 class Secrets(BaseModel):
     """How credentials reach the cluster."""
 
     model_config = _STRICT
 
-    backend: Literal["existing", "external-secrets"] = "existing"
+    backend: Literal["existing", "external-secrets", "sealed-secrets"] = "existing"
     external_secrets: ExternalSecretsSettings | None = Field(default=None, alias="externalSecrets")
+    sealed_secrets: SealedSecretsSettings | None = Field(default=None, alias="sealedSecrets")
 
 
 class Policies(BaseModel):
@@ -406,6 +449,47 @@ class GitOps(BaseModel):
     flux: Flux = Field(default_factory=Flux)
 
 
+TargetName = Literal["agentops", "kaos", "kagent", "flokoa", "kthena"]
+
+
+class TargetModels(BaseModel):
+    """Which logical models one operator receives."""
+
+    model_config = _STRICT
+
+    models: tuple[Name, ...] | None = Field(
+        default=None, description="Logical models rendered for this operator; default: all."
+    )
+
+
+class KagentSettings(TargetModels):
+    """kagent: ModelConfigs per model, optional ModelProviderConfigs and proxy routing."""
+
+    namespace: Name = Field(
+        default="kagent", description="kagent's own namespace (its UI reads providers there)."
+    )
+    model_provider_configs: bool = Field(
+        default=False,
+        alias="modelProviderConfigs",
+        description="Render a ModelProviderConfig per provider for kagent's UI.",
+    )
+    via_proxy: Name | None = Field(
+        default=None,
+        alias="viaProxy",
+        description="A Proxy model API: its models reach kagent through that LiteLLM proxy.",
+    )
+
+
+class FlokoaSettings(TargetModels):
+    """Flokoa: which CRD generation the cluster runs."""
+
+    crd: Literal["head", "chart"] = Field(
+        default="head",
+        description="head: Model.spec.settings (operator at HEAD); chart: the Helm chart's "
+        "older Model CRD with spec.parameters.",
+    )
+
+
 class Environment(BaseModel):
     """`environments/<env>/environment.yaml`."""
 
@@ -418,9 +502,12 @@ class Environment(BaseModel):
     secrets: Secrets = Field(default_factory=Secrets)
     policies: Policies = Field(default_factory=Policies)
     labels: dict[str, str] = Field(default_factory=dict, description="Added to every object.")
-    targets: tuple[Literal["agentops", "kaos"], ...] = Field(
+    targets: tuple[TargetName, ...] = Field(
         default=("agentops", "kaos"), description="Operators to render for."
     )
+    kagent: KagentSettings = Field(default_factory=KagentSettings)
+    flokoa: FlokoaSettings = Field(default_factory=FlokoaSettings)
+    kthena: TargetModels = Field(default_factory=TargetModels)
     kubernetes_version: Annotated[str, StringConstraints(pattern=r"^1\.\d+$")] | None = Field(
         default=None,
         alias="kubernetesVersion",
