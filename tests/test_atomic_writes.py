@@ -13,9 +13,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from compiler import pipeline
+from compiler.output.write import read_owned
+from compiler.pipeline import render as pipeline
 from compiler.project import Project
-from compiler.write import read_owned
 from tests.helpers import (
     cli_env,
     copy_example,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from compiler.models.inventory import Model, Provider
+from compiler.models.inventory import Model
+from compiler.models.providers import Provider
 
 KEY = {"secretRef": {"name": "llm-key", "key": "api-key"}}
 PROVIDERS: dict[str, dict[str, Any]] = {

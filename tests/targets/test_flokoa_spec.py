@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.errors import Severity
-from compiler.flokoa_spec import model_provider_spec, model_spec
+from compiler.render.targets.flokoa_spec import model_provider_spec, model_spec
 from tests.targets.factories import PROVIDERS, model, pinned, provider
 
 BLOCKS = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.errors import Severity
-from compiler.kagent_spec import model_config_spec
+from compiler.render.targets.kagent_spec import model_config_spec
 from tests.targets.factories import PROVIDERS, model, pinned, provider
 
 EXPECTED_PROVIDER = {

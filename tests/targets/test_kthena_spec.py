@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.errors import Severity
-from compiler.kthena_spec import external_provider_spec, model_route_spec
+from compiler.render.targets.kthena_spec import external_provider_spec, model_route_spec
 from tests.targets.factories import model, pinned, provider
 
 BASES = {

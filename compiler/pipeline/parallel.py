@@ -1,0 +1,63 @@
+"""Run one task per environment in forked worker processes, when there is enough work.
+
+Rendering and validating an environment is CPU-bound Python; on a machine with several
+cores, environments of a large inventory are prepared side by side. Workers are forked,
+so the shared state (compiled schemas, the inventory read once) is inherited, never
+pickled; only task names go in and results come back. Small repositories stay in-process,
+where starting workers would cost more than it saves. MODELPLANE_JOBS=N (read by the CLI) overrides.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+# Below this many inventory items an environment renders in well under a second.
+MIN_ITEMS_FOR_WORKERS = 500
+
+_S = TypeVar("_S")
+_R = TypeVar("_R")
+# Set in each worker by the pool's initializer: the state a forked worker inherited.
+_WORKER_STATE: Any = None
+
+
+def jobs(tasks: int, items: int, requested: int | None = None) -> int:
+    """How many workers to use for `tasks` environments over `items` inventory items."""
+    if requested is not None and requested > 0:
+        wanted = requested
+    else:
+        wanted = (os.cpu_count() or 1) if items >= MIN_ITEMS_FOR_WORKERS else 1
+    return max(1, min(wanted, tasks))
+
+
+def run_forked(
+    work: Callable[[str, _S], _R], tasks: Sequence[str], jobs: int, state: _S
+) -> list[_R]:
+    """`work(task, state)` for every task, in order; in forked workers when jobs > 1."""
+    if jobs <= 1 or not _can_fork():
+        return [work(task, state) for task in tasks]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_install, initargs=(state,)
+    ) as pool:
+        return list(pool.map(functools.partial(_call, work), tasks))
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs other threads can deadlock them (and warns on 3.12+).
+    return sys.platform != "win32" and threading.active_count() == 1
+
+
+def _install(state: object) -> None:
+    global _WORKER_STATE
+    _WORKER_STATE = state
+
+
+def _call(work: Callable[[str, Any], _R], task: str) -> _R:
+    return work(task, _WORKER_STATE)

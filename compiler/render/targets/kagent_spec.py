@@ -1,0 +1,321 @@
+"""kagent ModelConfig (kagent.dev/v1alpha2) spec of one logical model (pure).
+
+Which fields kagent really uses was read from its translator and runtime
+(kagent-dev/kagent 5229184e: go/core/internal/controller/translator/agent/
+adk_api_translator.go `translateModel`, python kagent-adk types.py
+`_create_llm_from_model_config`). Several CRD fields are accepted but never reach the
+model client (Anthropic/Azure sampling parameters, Vertex headers and TLS); those
+become warnings at the inventory line instead of dead fields in the manifest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from compiler.models.inventory import Model
+from compiler.models.providers import AzureConfig, Provider
+from compiler.render.targets.issues import (
+    Issue,
+    call_params,
+    decimal_string,
+    ignored,
+    provider_issue,
+    sorted_map,
+)
+from compiler.render.targets.litellm import duration_seconds
+
+OPENAI_FAMILY = frozenset(
+    {"openai", "openai-compatible", "openrouter", "mistral", "groq", "together", "deepseek"}
+)
+_KINDS = {
+    "anthropic": "Anthropic",
+    "azure-openai": "AzureOpenAI",
+    "gemini": "Gemini",
+    "bedrock": "Bedrock",
+    "ollama": "Ollama",
+}
+_BLOCKS = {
+    "OpenAI": "openAI",
+    "Anthropic": "anthropic",
+    "AzureOpenAI": "azureOpenAI",
+    "Gemini": "gemini",
+    "GeminiVertexAI": "geminiVertexAI",
+    "AnthropicVertexAI": "anthropicVertexAI",
+    "Bedrock": "bedrock",
+    "Ollama": "ollama",
+}
+# kagent-adk builds these model clients without headers or a TLS-configured client.
+_NO_TRANSPORT = frozenset({"GeminiVertexAI", "AnthropicVertexAI"})
+_OPENAI_DECIMALS = {
+    "temperature": "temperature",
+    "top_p": "topP",
+    "frequency_penalty": "frequencyPenalty",
+    "presence_penalty": "presencePenalty",
+}
+_OPENAI_INTEGERS = {
+    "max_tokens": "maxTokens",
+    "max_completion_tokens": "maxCompletionTokens",
+    "n": "n",
+    "seed": "seed",
+}
+_REASONING_EFFORTS = frozenset({"none", "minimal", "low", "medium", "high", "xhigh", "max"})
+BEDROCK_TOKEN_KEY = "AWS_BEARER_TOKEN_BEDROCK"
+
+
+def kagent_provider(provider: Provider, pinned: str) -> str | None:
+    """Return the `provider` enum of kagent for a type (Vertex AI: by the publisher)."""
+    if provider.type in OPENAI_FAMILY:
+        return "OpenAI"
+    if provider.type == "vertex-ai":
+        if pinned.startswith("claude"):
+            return "AnthropicVertexAI"
+        return "GeminiVertexAI" if pinned.startswith(("gemini", "gemma")) else None
+    return _KINDS.get(provider.type)
+
+
+def model_config_spec(
+    model: Model, provider: Provider, pinned: str
+) -> tuple[dict[str, Any], list[Issue]]:
+    """The ModelConfig spec and what kagent cannot express or would ignore."""
+    kind = kagent_provider(provider, pinned)
+    if kind is None:
+        return {}, [
+            Issue(
+                "models",
+                model.name,
+                ("model",),
+                "kagent-unsupported",
+                f"kagent serves Vertex AI models of Google (GeminiVertexAI) and Anthropic "
+                f"(AnthropicVertexAI) only, not {pinned!r}",
+                "leave this model out of kagent.models in environment.yaml",
+            )
+        ]
+    issues: list[Issue] = []
+    block = _block(kind, provider, pinned, issues)
+    block.update(_params(kind, model, provider, issues))
+    spec: dict[str, Any] = {"provider": kind, "model": pinned}
+    spec.update(_credentials(kind, provider, issues))
+    spec.update(_transport(kind, provider, issues))
+    if block or kind in ("AzureOpenAI", "GeminiVertexAI", "AnthropicVertexAI", "Bedrock"):
+        spec[_BLOCKS[kind]] = block
+    if model.fallbacks:
+        issues.append(
+            ignored(
+                Issue("models", model.name, ("fallbacks",), "", ""),
+                "kagent-ignored",
+                "kagent has no fallbacks: an agent calls this one model",
+                "serve the model through a KAOS proxy (kagent.viaProxy) to keep fallbacks",
+            )
+        )
+    return spec, issues
+
+
+def _credentials(kind: str, provider: Provider, issues: list[Issue]) -> dict[str, Any]:
+    creds = provider.credentials
+    ref = creds.secret_ref if creds is not None else None
+    if ref is None:
+        if kind == "Gemini":
+            issues.append(
+                provider_issue(
+                    provider,
+                    ("type",),
+                    "kagent-unsupported",
+                    "kagent's Gemini provider reads GOOGLE_API_KEY from apiKeySecret; this "
+                    "provider declares no credentials.secretRef",
+                )
+            )
+        elif kind == "AzureOpenAI" and creds is not None and creds.workload_identity:
+            issues.append(
+                provider_issue(
+                    provider,
+                    ("credentials", "workloadIdentity"),
+                    "kagent-unsupported",
+                    "kagent's AzureOpenAI provider takes an API key or a static Azure AD "
+                    "token, not workload identity",
+                )
+            )
+        return {}
+    at = ("credentials", "secretRef")
+    if kind == "Ollama":
+        issues.append(
+            provider_issue(
+                provider,
+                at,
+                "kagent-ignored",
+                "kagent's Ollama provider sends no API key",
+                warn=True,
+            )
+        )
+        return {}
+    if kind == "Bedrock":
+        # The translator ignores apiKeySecretKey and looks for fixed key names.
+        if ref.key != BEDROCK_TOKEN_KEY:
+            issues.append(
+                provider_issue(
+                    provider,
+                    (*at, "key"),
+                    "kagent-unsupported",
+                    f"kagent reads a Bedrock API key only from the Secret key "
+                    f"{BEDROCK_TOKEN_KEY} (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), "
+                    f"not {ref.key!r}",
+                    f"name the key {BEDROCK_TOKEN_KEY}, or use workloadIdentity",
+                )
+            )
+        return {"apiKeySecret": ref.name}
+    return {"apiKeySecret": ref.name, "apiKeySecretKey": ref.key}
+
+
+def _block(kind: str, provider: Provider, pinned: str, issues: list[Issue]) -> dict[str, Any]:
+    explicit = provider.endpoint is not None
+    if kind == "OpenAI":
+        return _openai_block(provider, issues)
+    if kind == "Anthropic":
+        return {"baseUrl": provider.base_url} if explicit else {}
+    if kind == "AzureOpenAI":
+        return {
+            "azureEndpoint": provider.base_url,
+            "apiVersion": (provider.config.azure or AzureConfig()).api_version,
+            "azureDeployment": pinned,
+        }
+    if kind == "Ollama":
+        return {"host": provider.base_url}
+    if explicit:
+        issues.append(
+            provider_issue(
+                provider,
+                ("endpoint",),
+                "kagent-unsupported",
+                f"kagent's {kind} provider has no endpoint field; it would call the "
+                "public endpoint instead",
+            )
+        )
+    return _cloud_block(kind, provider, issues)
+
+
+def _openai_block(provider: Provider, issues: list[Issue]) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    if provider.endpoint is not None or provider.type != "openai":
+        block["baseUrl"] = provider.base_url
+    openai = provider.config.openai
+    if openai is not None and openai.organization:
+        block["organization"] = openai.organization
+    if provider.timeout:
+        block["timeout"] = _seconds(provider.timeout)
+    return block
+
+
+def _cloud_block(kind: str, provider: Provider, issues: list[Issue]) -> dict[str, Any]:
+    vertex, bedrock = provider.config.vertex, provider.config.bedrock
+    if kind in ("GeminiVertexAI", "AnthropicVertexAI") and vertex is not None:
+        return {"projectID": vertex.project, "location": vertex.location}
+    if kind == "Bedrock" and bedrock is not None:
+        block: dict[str, Any] = {"region": bedrock.region}
+        if provider.timeout:
+            block["readTimeout"] = _seconds(provider.timeout)
+        return block
+    return {}
+
+
+def _seconds(duration: str) -> int:
+    return max(1, math.ceil(duration_seconds(duration)))
+
+
+def _transport(kind: str, provider: Provider, issues: list[Issue]) -> dict[str, Any]:
+    headers = dict(provider.headers)
+    openai = provider.config.openai
+    if kind == "OpenAI" and openai is not None and openai.project:
+        headers.setdefault("OpenAI-Project", openai.project)
+    tls: dict[str, Any] = {}
+    ca = provider.tls.ca_secret_ref
+    if ca is not None:
+        tls = {"caCertSecretRef": ca.name, "caCertSecretKey": ca.key}
+    if provider.tls.insecure_skip_verify:
+        tls["disableVerify"] = True
+    if kind in _NO_TRANSPORT:
+        issues.extend(_transport_ignored(kind, provider, bool(headers), bool(tls)))
+        return {}
+    if provider.timeout and kind not in ("OpenAI", "Bedrock"):
+        issues.append(
+            provider_issue(
+                provider,
+                ("timeout",),
+                "kagent-ignored",
+                f"kagent's {kind} provider has no request timeout",
+                warn=True,
+            )
+        )
+    out: dict[str, Any] = {}
+    if headers:
+        out["defaultHeaders"] = sorted_map(headers)
+    if tls:
+        out["tls"] = tls
+    return out
+
+
+def _transport_ignored(kind: str, provider: Provider, headers: bool, tls: bool) -> Iterator[Issue]:
+    for present, path, what in ((headers, ("headers",), "headers"), (tls, ("tls",), "TLS")):
+        if present:
+            yield provider_issue(
+                provider,
+                path,
+                "kagent-ignored",
+                f"kagent's {kind} client is built without {what}; the setting would be ignored",
+                warn=True,
+            )
+
+
+def _params(kind: str, model: Model, provider: Provider, issues: list[Issue]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value, at in call_params(model, provider):
+        field, converted = _param(kind, key, value)
+        if field is None:
+            issues.append(
+                ignored(
+                    at,
+                    "kagent-ignored",
+                    f"kagent's {kind} provider has no use for call parameter {key!r}",
+                    "kagent passes only the parameters its CRD types and its runtime reads",
+                )
+            )
+        elif field == "options":
+            out.setdefault("options", {})[_OLLAMA_NAMES.get(key, key)] = converted
+        else:
+            out[field] = converted
+    if "options" in out:
+        out["options"] = sorted_map(out["options"])
+    if "maxTokens" in out and "maxCompletionTokens" in out:
+        issues.append(
+            Issue(
+                "models",
+                model.name,
+                ("params",),
+                "kagent-unsupported",
+                "kagent accepts max_tokens or max_completion_tokens, not both",
+            )
+        )
+    return out
+
+
+_OLLAMA_NAMES = {"max_tokens": "num_predict"}
+
+
+def _param(kind: str, key: str, value: Any) -> tuple[str | None, Any]:
+    if kind == "OpenAI":
+        if key in _OPENAI_DECIMALS and decimal_string(value) is not None:
+            return _OPENAI_DECIMALS[key], decimal_string(value)
+        if key in _OPENAI_INTEGERS and _positive_int(value):
+            return _OPENAI_INTEGERS[key], value
+        if key == "reasoning_effort" and value in _REASONING_EFFORTS:
+            return "reasoningEffort", value
+    elif kind in ("Gemini", "GeminiVertexAI"):
+        if key in ("max_tokens", "max_output_tokens") and _positive_int(value):
+            return "maxOutputTokens", value
+    elif kind == "Ollama" and not isinstance(value, bool):
+        return "options", str(value) if not isinstance(value, float) else decimal_string(value)
+    return None, None
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
