@@ -106,9 +106,9 @@ def cli(ctx: click.Context, fmt: str | None, show_traceback: bool) -> None:
 
 
 def _register() -> None:
-    from compiler.cli import diff, discover, lock, models, render, schemas, validate
+    from compiler.cli import diff, discover, lock, models, render, schemas, seal, validate
 
-    for module in (diff, discover, lock, models, render, schemas, validate):
+    for module in (diff, discover, lock, models, render, schemas, seal, validate):
         cli.add_command(module.command)
 
 

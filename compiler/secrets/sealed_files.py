@@ -72,7 +72,7 @@ def parse_sealed_file(
             ("metadata", "namespace"),
             f"sealed for namespace {meta.get('namespace')!r}, but this environment is "
             f"{namespace!r}: the values cannot be unsealed here",
-            "seal every value again for this namespace (modelplane seal)",
+            "remove the file and seal every value again (modelplane seal)",
         )
     spec = _mapping(data.get("spec"))
     encrypted = _encrypted(spec.get("encryptedData"), fail)
