@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.errors import Location, RenderError
-from compiler.render.plan import PlannedDocument
+from compiler.models.artifacts import PlannedDocument
 from compiler.render.templates import make_environment, render_documents
 from tests.repo import write_files
 

@@ -33,9 +33,9 @@ from compiler.pipeline.environments import (
     resolve_environment,
     validation_context,
 )
-from compiler.project import GITOPS_DIR, MANIFESTS_DIR, Project
+from compiler.project import MANIFESTS_DIR, Project
 from compiler.render.plan import plan_environment
-from compiler.render.targets.gitops import plan_bootstrap
+from compiler.render.targets.base import PlanInput
 from compiler.render.templates import render_documents
 from compiler.validate.run import check_documents
 from compiler.validate.schemas import SchemaRegistry
@@ -215,10 +215,7 @@ def render_folders(
 ) -> list[tuple[str, list[RenderedDocument]]]:
     """Rendered documents per output folder: manifests first, then gitops."""
     manifests = project.relative(project.manifests_dir(resolved.name))
-    planned = {
-        MANIFESTS_DIR: plan_environment(resolved, lockfile, pod_spec_keys(registry)),
-        GITOPS_DIR: plan_bootstrap(resolved, manifests),
-    }
+    planned = plan_environment(PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests))
     return [
         (
             folder,

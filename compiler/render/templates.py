@@ -10,9 +10,8 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from compiler.errors import Diagnostic, Location, RenderError
-from compiler.models.artifacts import RenderedDocument
+from compiler.models.artifacts import PlannedDocument, RenderedDocument
 from compiler.render.filters import FILTERS, Serialized
-from compiler.render.plan import PlannedDocument
 from compiler.yamlio.manifests import ManifestParseError, parse_manifest_checked
 
 

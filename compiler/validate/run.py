@@ -2,7 +2,7 @@
 
 Per document: the kind's JSON Schema (every violation, not the first), then for the
 project's own kinds the CEL rules on the defaulted object. Across documents: the rules
-no schema can express (`modelapi_checks`, `crossrefs`, `secretrefs`), the environment's
+no schema can express (each render target's `check`, unique names, secret refs), the environment's
 policies where only rendered output shows the problem, and the secret scan. Each
 finding becomes a Diagnostic located twice: `location` is the inventory place that
 produced the value, `detail` the manifest file and JSON path.
@@ -19,15 +19,15 @@ from compiler.errors import Diagnostic, Severity, sorted_diagnostics
 from compiler.models.artifacts import RenderedDocument
 from compiler.models.environment import Policies
 from compiler.models.findings import Finding
-from compiler.render.targets.agentops_rules import check_agentops_providers
-from compiler.render.targets.kaos_rules import check_modelapis
+from compiler.render.targets import TARGETS
+from compiler.render.targets.base import RuleContext
 from compiler.validate import corekinds
 from compiler.validate.cel.rules import CelFinding
 from compiler.validate.crds import DNS_LABEL, DNS_SUBDOMAIN, QUANTITY
 from compiler.validate.manifests import load_manifests
-from compiler.validate.rules.crossrefs import check_backend_refs, check_unique_names
 from compiler.validate.rules.secret_refs import check_secret_refs
 from compiler.validate.rules.secret_scan import scan_for_secrets
+from compiler.validate.rules.unique_names import check_unique_names
 from compiler.validate.schemas import SchemaRegistry
 
 _CEL_CODES = {
@@ -72,23 +72,13 @@ class ValidationResult:
         )
 
 
-def validate_documents(
-    documents: Sequence[RenderedDocument],
-    *,
-    registry: SchemaRegistry,
-    context: ValidationContext,
-) -> list[Diagnostic]:
-    """Every problem in `documents`, sorted; an empty list means they may be written."""
-    return list(check_documents(documents, registry=registry, context=context).diagnostics)
-
-
 def check_documents(
     documents: Sequence[RenderedDocument],
     *,
     registry: SchemaRegistry,
     context: ValidationContext,
 ) -> ValidationResult:
-    """Like `validate_documents`, also counting skipped transition rules."""
+    """Every problem in `documents`, sorted, with counts worth reporting."""
     skipped_before = registry.cel.transition_rules_skipped
     findings = list(_per_document(documents, registry, context))
     findings += _across_documents(documents, context)
@@ -210,12 +200,12 @@ def _across_documents(
     documents: Sequence[RenderedDocument], context: ValidationContext
 ) -> list[Finding]:
     objects = [doc for doc in documents if isinstance(doc.data, Mapping)]
+    rules = RuleContext(context.declared_env_vars, context.policies)
     return [
         *check_unique_names(objects),
-        *check_modelapis(objects, context.declared_env_vars, context.policies),
-        *check_backend_refs(objects),
+        # Every target's rules see every document: a route rule needs the ModelAPIs too.
+        *(finding for target in TARGETS.values() for finding in target.check(objects, rules)),
         *check_secret_refs(objects, context.declared_secrets, context.declared_remote_refs),
-        *check_agentops_providers(objects),
         *scan_for_secrets(objects),
     ]
 

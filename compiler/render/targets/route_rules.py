@@ -18,26 +18,6 @@ MODELAPI_PORTS = {"Proxy": 8000, "Hosted": 11434}
 _SERVICE_PREFIX = "modelapi-"
 
 
-def check_unique_names(documents: Sequence[RenderedDocument]) -> Iterator[Finding]:
-    """Two objects of one kind with the same namespace and name: the second is flagged."""
-    seen: dict[tuple[str, str, str, str], RenderedDocument] = {}
-    for doc in documents:
-        key = (doc.api_version.split("/")[0], doc.kind, doc.namespace, doc.name)
-        if not doc.name:
-            continue
-        if key in seen:
-            yield Finding(
-                doc,
-                ("metadata", "name"),
-                "duplicate-name",
-                f"{doc.kind} {doc.name!r} is rendered twice in namespace {doc.namespace!r} "
-                f"(also in {seen[key].path})",
-                hint="names must be unique per kind and namespace; rename one of them",
-            )
-        else:
-            seen[key] = doc
-
-
 def check_backend_refs(documents: Sequence[RenderedDocument]) -> Iterator[Finding]:
     """HTTPRoute backendRefs must reach a rendered ModelAPI's Service on its port."""
     services = {
