@@ -28,6 +28,7 @@ def _input_files(project: Project, env: str) -> Iterable[Path]:
         *project.template_dirs,
         *project.schema_dirs,
         project.snapshots_dir(env),
+        project.sealed_secrets_dir(env),
     ]
     yield project.environment_file(env)
     yield project.lock_file(env)

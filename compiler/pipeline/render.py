@@ -33,8 +33,9 @@ from compiler.pipeline.environments import (
     resolve_environment,
     validation_context,
 )
+from compiler.pipeline.sealed import read_sealed_secrets
 from compiler.project import MANIFESTS_DIR, Project
-from compiler.render.plan import plan_environment
+from compiler.render.plan import plan_environment, plan_problems
 from compiler.render.targets.base import PlanInput
 from compiler.render.templates import render_documents
 from compiler.validate.run import check_documents
@@ -194,8 +195,8 @@ def render_tree(
     registry: SchemaRegistry,
 ) -> RenderedEnvironment:
     """Every output tree of an environment, validated, in memory."""
-    folders = render_folders(project, resolved, lockfile, registry)
-    diagnostics = [
+    folders, problems = render_folders(project, resolved, lockfile, registry)
+    diagnostics = problems + [
         d
         for folder, documents in folders
         for d in check_documents(
@@ -210,13 +211,29 @@ def render_tree(
     return RenderedEnvironment(trees, tuple(folders[0][1]), tuple(diagnostics))
 
 
+def plan_input(
+    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
+) -> PlanInput:
+    """What the render targets read: the environment, its lock and committed SealedSecrets."""
+    manifests = project.relative(project.manifests_dir(resolved.name))
+    sealed = read_sealed_secrets(project, resolved)
+    return PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests, sealed)
+
+
 def render_folders(
     project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
-) -> list[tuple[str, list[RenderedDocument]]]:
-    """Rendered documents per output folder: manifests first, then gitops."""
-    manifests = project.relative(project.manifests_dir(resolved.name))
-    planned = plan_environment(PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests))
-    return [
+) -> tuple[list[tuple[str, list[RenderedDocument]]], list[Diagnostic]]:
+    """Rendered documents per output folder (manifests first), and the targets' problems.
+
+    Targets report while planning what they cannot express or would ignore. Planning errors are raised before rendering: the documents they concern were not
+    planned, so validating the rest would only add noise.
+    """
+    given = plan_input(project, resolved, lockfile, registry)
+    problems = [*given.sealed.problems, *plan_problems(given)]
+    if has_errors(problems):
+        raise RenderError(problems)
+    planned = plan_environment(given)
+    folders = [
         (
             folder,
             render_documents(
@@ -227,3 +244,4 @@ def render_folders(
         )
         for folder, plans in planned.items()
     ]
+    return folders, problems

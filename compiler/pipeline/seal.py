@@ -17,7 +17,6 @@ from compiler.inventory.secret_refs import secret_references
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.project import Project
 from compiler.secrets.sealed_files import (
-    SEALED_DIR,
     dump_sealed_file,
     parse_sealed_file,
     sealed_document,
@@ -44,7 +43,7 @@ class SealOutcome:
 
 def sealed_file_path(project: Project, env: str, secret: str) -> Path:
     """`environments/<env>/sealed-secrets/<secret>.yaml`."""
-    return project.environment_dir(env) / SEALED_DIR / f"{secret}.yaml"
+    return project.sealed_secrets_dir(env) / f"{secret}.yaml"
 
 
 def seal_secret(

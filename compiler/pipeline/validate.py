@@ -69,8 +69,8 @@ def validate_environment(
     `kubernetes_version` (the command line's) wins over the environment's own.
     """
     resolved = resolve_environment(project, env, registry)
-    folders = render_folders(project, resolved, current_lock(project, resolved), registry)
-    results = [
+    folders, problems = render_folders(project, resolved, current_lock(project, resolved), registry)
+    results = [ValidationResult(tuple(problems), 0, 0)] + [
         check_documents(
             documents,
             registry=registry,

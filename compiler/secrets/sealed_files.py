@@ -23,7 +23,6 @@ from compiler.yamlio.source import SourceMap, YamlLoadError, load_yaml
 
 API_VERSION = "bitnami.com/v1alpha1"
 KIND = "SealedSecret"
-SEALED_DIR = "sealed-secrets"
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 _KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
@@ -41,6 +40,14 @@ class SealedFile:
     def locate(self, *path: str | int) -> Location:
         """Where a value of the file was written."""
         return self.source.locate(path)
+
+
+@dataclass(frozen=True, slots=True)
+class SealedSecrets:
+    """An environment's committed SealedSecrets by Secret name, and why others were unusable."""
+
+    files: Mapping[str, SealedFile] = field(default_factory=dict)
+    problems: tuple[Diagnostic, ...] = ()
 
 
 def parse_sealed_file(

@@ -24,7 +24,7 @@ from compiler.render.targets.issues import (
     sorted_map,
 )
 from compiler.render.targets.kagent_spec import OPENAI_FAMILY
-from compiler.render.targets.litellm import duration_seconds
+from compiler.render.targets.kaos_litellm import duration_seconds
 
 _DECIMALS = {
     "temperature": "temperature",

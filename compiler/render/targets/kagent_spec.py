@@ -24,7 +24,7 @@ from compiler.render.targets.issues import (
     provider_issue,
     sorted_map,
 )
-from compiler.render.targets.litellm import duration_seconds
+from compiler.render.targets.kaos_litellm import duration_seconds
 
 OPENAI_FAMILY = frozenset(
     {"openai", "openai-compatible", "openrouter", "mistral", "groq", "together", "deepseek"}
