@@ -225,8 +225,9 @@ def render_folders(
 ) -> tuple[list[tuple[str, list[RenderedDocument]]], list[Diagnostic]]:
     """Rendered documents per output folder (manifests first), and the targets' problems.
 
-    Targets report while planning what they cannot express or would ignore. Planning errors are raised before rendering: the documents they concern were not
-    planned, so validating the rest would only add noise.
+    Targets report while planning what they cannot express or would ignore. Planning
+    errors are raised before rendering: the documents they concern were not planned, so
+    validating the rest would only add noise.
     """
     given = plan_input(project, resolved, lockfile, registry)
     problems = [*given.sealed.problems, *plan_problems(given)]
