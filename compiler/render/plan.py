@@ -31,9 +31,11 @@ def plan_problems(
     given: PlanInput, targets: Mapping[str, RenderTarget] = TARGETS
 ) -> list[Diagnostic]:
     """What the enabled targets cannot express (errors) or would ignore (warnings)."""
-    return [
+    problems = [
         problem
         for target in targets.values()
         if target.enabled(given.env) and isinstance(target, ReportsProblems)
         for problem in target.problems(given)
     ]
+    # One provider setting is reported once, however many of its models hit it.
+    return list(dict.fromkeys(problems))

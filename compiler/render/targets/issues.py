@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compiler.errors import Severity
+from compiler.errors import Diagnostic, Severity
 from compiler.models.inventory import Model
 from compiler.models.providers import Provider
+from compiler.models.resolved import ResolvedEnvironment
 
 PathKey = tuple[str | int, ...]
 
@@ -75,3 +76,17 @@ def decimal_string(value: Any) -> str | None:
 def sorted_map(values: Mapping[str, str]) -> dict[str, str]:
     """A mapping in key order, for byte-identical output."""
     return dict(sorted(values.items()))
+
+
+def located(env: ResolvedEnvironment, issue: Issue) -> Diagnostic:
+    """The issue as a diagnostic at the inventory (or environment.yaml) line it is about."""
+    if issue.kind == "environment":
+        at = env.locate_env(issue.path)
+    else:
+        at = env.locate(issue.kind, issue.name, issue.path)
+    return Diagnostic(at, issue.code, issue.message, issue.hint, issue.severity)
+
+
+def has_error(issues: list[Issue]) -> bool:
+    """Whether any issue refuses the object it is about."""
+    return any(i.severity is Severity.ERROR for i in issues)

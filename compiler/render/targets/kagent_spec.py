@@ -62,6 +62,11 @@ _OPENAI_INTEGERS = {
 }
 _REASONING_EFFORTS = frozenset({"none", "minimal", "low", "medium", "high", "xhigh", "max"})
 BEDROCK_TOKEN_KEY = "AWS_BEARER_TOKEN_BEDROCK"
+# kagent-adk builds AsyncOpenAI(api_key=None), which fails without OPENAI_API_KEY.
+NO_KEY_MESSAGE = (
+    "kagent's OpenAI client needs an API key: without apiKeySecret the agent fails "
+    "unless its pod sets OPENAI_API_KEY"
+)
 
 
 def kagent_provider(provider: Provider, pinned: str) -> str | None:
@@ -124,6 +129,17 @@ def _credentials(kind: str, provider: Provider, issues: list[Issue]) -> dict[str
                     "kagent-unsupported",
                     "kagent's Gemini provider reads GOOGLE_API_KEY from apiKeySecret; this "
                     "provider declares no credentials.secretRef",
+                )
+            )
+        elif kind == "OpenAI":
+            issues.append(
+                provider_issue(
+                    provider,
+                    ("type",),
+                    "kagent-no-key",
+                    NO_KEY_MESSAGE,
+                    "declare credentials.secretRef (any non-empty key for a keyless server)",
+                    warn=True,
                 )
             )
         elif kind == "AzureOpenAI" and creds is not None and creds.workload_identity:
