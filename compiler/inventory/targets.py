@@ -31,8 +31,20 @@ def check_targets(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
         wanted = getattr(environment, name).models
         yield from _check_model_list(env, name, wanted or (), enabled)
     yield from _check_via_proxy(env)
+    served = {name for api in env.model_apis for name in api.models}
     for model in env.models:
         yield from _check_split(env, model, enabled)
+        if (
+            (model.split or model.rate_limit)
+            and "kaos" in environment.targets
+            and model.name in served
+        ):
+            yield Diagnostic(
+                env.locate("models", model.name, ("split",) if model.split else ("rateLimit",)),
+                "kaos-ignored",
+                "the KAOS LiteLLM proxy does not apply split or rateLimit; only Kthena does",
+                severity=Severity.WARNING,
+            )
     yield from _check_sealed_settings(env)
 
 

@@ -16,6 +16,7 @@ from compiler.errors import (
 )
 from compiler.inventory.load import load_environment
 from compiler.inventory.merge import MergeKeys, schema_merge_keys
+from compiler.inventory.secret_refs import secret_references
 from compiler.lock.freshness import committed_lock
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
@@ -99,16 +100,9 @@ def validation_context(
     kubernetes_version: str | None = None,
 ) -> ValidationContext:
     """What the validator must know about an environment: declared credentials, policies."""
-    secrets: set[tuple[str, str]] = set()
-    remote: set[str] = set()
-    for provider in resolved.providers:
-        creds = provider.credentials
-        if creds is not None and creds.secret_ref is not None:
-            secrets.add((creds.secret_ref.name, creds.secret_ref.key))
-            remote.add(creds.remote_ref.key if creds.remote_ref else creds.secret_ref.name)
-        if provider.tls.ca_secret_ref is not None:
-            secrets.add((provider.tls.ca_secret_ref.name, provider.tls.ca_secret_ref.key))
-            remote.add(provider.tls.ca_secret_ref.name)
+    references = list(secret_references(resolved))
+    secrets = {(r.ref.name, r.ref.key) for r in references}
+    remote = {r.remote.key if r.remote else r.ref.name for r in references}
     external = resolved.environment.secrets.backend == "external-secrets"
     return ValidationContext(
         manifests_display_dir=project.relative(project.output_dir(resolved.name, folder)),

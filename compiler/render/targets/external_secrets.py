@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""External Secrets: one ExternalSecret per Secret the environment's manifests reference."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from compiler.errors import Location
+from compiler.inventory.secret_refs import secret_references
 from compiler.models.artifacts import JsonPath, PlannedDocument
 from compiler.models.providers import SecretRef
 from compiler.models.resolved import ResolvedEnvironment
@@ -48,28 +49,16 @@ def _external_secrets(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
 def _secret_refs(
     env: ResolvedEnvironment,
 ) -> Iterator[tuple[SecretRef, dict[str, str], Location]]:
-    for provider in env.providers:
-        creds = provider.credentials
-        if creds is not None and creds.secret_ref is not None:
-            ref = creds.secret_ref
-            remote = (
-                {
-                    "key": creds.remote_ref.key,
-                    **(
-                        {"property": creds.remote_ref.property} if creds.remote_ref.property else {}
-                    ),
-                }
-                if creds.remote_ref
-                else {"key": ref.name, "property": ref.key}
-            )
-            yield ref, remote, env.locate("providers", provider.name, ("credentials", "secretRef"))
-        if provider.tls.ca_secret_ref is not None:
-            ca = provider.tls.ca_secret_ref
-            yield (
-                ca,
-                {"key": ca.name, "property": ca.key},
-                env.locate("providers", provider.name, ("tls", "caSecretRef")),
-            )
+    for reference in secret_references(env):
+        ref, remote = reference.ref, reference.remote
+        if remote is None:
+            entry = {"key": ref.name, "property": ref.key}
+        else:
+            entry = {
+                "key": remote.key,
+                **({"property": remote.property} if remote.property else {}),
+            }
+        yield ref, entry, reference.at
 
 
 class ExternalSecretsTarget(NoRules):
