@@ -91,33 +91,16 @@ def _certificate(
             ]
         )
     cert_at = resolved.locate_env(("secrets", "sealedSecrets", "certificate"))
-    path = project.root / secrets.sealed_secrets.certificate
+    relative = secrets.sealed_secrets.certificate
     try:
-        return load_certificate(path.read_bytes(), now=now)
+        return load_certificate((project.root / relative).read_bytes(), now=now)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InventoryError(
-            [
-                Diagnostic(
-                    cert_at,
-                    "seal-certificate",
-                    f"cannot read {secrets.sealed_secrets.certificate}: {reason}",
-                    hint="fetch it with: kubeseal --fetch-cert > "
-                    f"{secrets.sealed_secrets.certificate}",
-                )
-            ]
-        ) from None
+        problem = f"cannot read {relative}: {exc.strerror or type(exc).__name__}"
+        hint = f"fetch it with: kubeseal --fetch-cert > {relative}"
     except CertificateError as exc:
-        raise InventoryError(
-            [
-                Diagnostic(
-                    cert_at,
-                    "seal-certificate",
-                    f"{secrets.sealed_secrets.certificate}: {exc}",
-                    hint="fetch the controller's current certificate: kubeseal --fetch-cert",
-                )
-            ]
-        ) from None
+        problem = f"{relative}: {exc}"
+        hint = "fetch the controller's current certificate: kubeseal --fetch-cert"
+    raise InventoryError([Diagnostic(cert_at, "seal-certificate", problem, hint)])
 
 
 def _check_declared(resolved: ResolvedEnvironment, secret: str, key: str) -> None:

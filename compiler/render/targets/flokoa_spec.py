@@ -88,17 +88,7 @@ def _provider_block(provider: Provider, issues: list[Issue]) -> dict[str, Any]:
             )
         )
     if kind == "gemini":
-        if provider.credentials is None or provider.credentials.secret_ref is None:
-            issues.append(
-                provider_issue(
-                    provider,
-                    ("type",),
-                    "flokoa-unsupported",
-                    "Flokoa's google provider reads the Gemini API key from apiKeySecretRef; "
-                    "this provider declares no credentials.secretRef",
-                )
-            )
-        return {"google": {}}
+        return {"google": _gemini(provider, issues)}
     if kind == "vertex-ai":
         return {"google": _vertex(provider)}
     if kind == "bedrock":
@@ -112,6 +102,20 @@ def _provider_block(provider: Provider, issues: list[Issue]) -> dict[str, Any]:
             "leave this provider's models out of flokoa.models in environment.yaml",
         )
     )
+    return {}
+
+
+def _gemini(provider: Provider, issues: list[Issue]) -> dict[str, Any]:
+    if provider.credentials is None or provider.credentials.secret_ref is None:
+        issues.append(
+            provider_issue(
+                provider,
+                ("type",),
+                "flokoa-unsupported",
+                "Flokoa's google provider reads the Gemini API key from apiKeySecretRef; "
+                "this provider declares no credentials.secretRef",
+            )
+        )
     return {}
 
 

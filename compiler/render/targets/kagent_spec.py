@@ -16,14 +16,8 @@ from typing import Any
 
 from compiler.models.inventory import Model
 from compiler.models.providers import AzureConfig, Provider
-from compiler.render.targets.issues import (
-    Issue,
-    call_params,
-    decimal_string,
-    ignored,
-    provider_issue,
-    sorted_map,
-)
+from compiler.render.targets.issues import Issue, ignored, provider_issue, sorted_map
+from compiler.render.targets.kagent_params import kagent_params
 from compiler.render.targets.kaos_litellm import duration_seconds
 
 OPENAI_FAMILY = frozenset(
@@ -48,19 +42,6 @@ _BLOCKS = {
 }
 # kagent-adk builds these model clients without headers or a TLS-configured client.
 _NO_TRANSPORT = frozenset({"GeminiVertexAI", "AnthropicVertexAI"})
-_OPENAI_DECIMALS = {
-    "temperature": "temperature",
-    "top_p": "topP",
-    "frequency_penalty": "frequencyPenalty",
-    "presence_penalty": "presencePenalty",
-}
-_OPENAI_INTEGERS = {
-    "max_tokens": "maxTokens",
-    "max_completion_tokens": "maxCompletionTokens",
-    "n": "n",
-    "seed": "seed",
-}
-_REASONING_EFFORTS = frozenset({"none", "minimal", "low", "medium", "high", "xhigh", "max"})
 BEDROCK_TOKEN_KEY = "AWS_BEARER_TOKEN_BEDROCK"
 # kagent-adk builds AsyncOpenAI(api_key=None), which fails without OPENAI_API_KEY.
 NO_KEY_MESSAGE = (
@@ -99,7 +80,7 @@ def model_config_spec(
         ]
     issues: list[Issue] = []
     block = _block(kind, provider, pinned, issues)
-    block.update(_params(kind, model, provider, issues))
+    block.update(kagent_params(kind, model, provider, issues))
     spec: dict[str, Any] = {"provider": kind, "model": pinned}
     spec.update(_credentials(kind, provider, issues))
     spec.update(_transport(kind, provider, issues))
@@ -121,37 +102,7 @@ def _credentials(kind: str, provider: Provider, issues: list[Issue]) -> dict[str
     creds = provider.credentials
     ref = creds.secret_ref if creds is not None else None
     if ref is None:
-        if kind == "Gemini":
-            issues.append(
-                provider_issue(
-                    provider,
-                    ("type",),
-                    "kagent-unsupported",
-                    "kagent's Gemini provider reads GOOGLE_API_KEY from apiKeySecret; this "
-                    "provider declares no credentials.secretRef",
-                )
-            )
-        elif kind == "OpenAI":
-            issues.append(
-                provider_issue(
-                    provider,
-                    ("type",),
-                    "kagent-no-key",
-                    NO_KEY_MESSAGE,
-                    "declare credentials.secretRef (any non-empty key for a keyless server)",
-                    warn=True,
-                )
-            )
-        elif kind == "AzureOpenAI" and creds is not None and creds.workload_identity:
-            issues.append(
-                provider_issue(
-                    provider,
-                    ("credentials", "workloadIdentity"),
-                    "kagent-unsupported",
-                    "kagent's AzureOpenAI provider takes an API key or a static Azure AD "
-                    "token, not workload identity",
-                )
-            )
+        issues.extend(_keyless(kind, provider))
         return {}
     at = ("credentials", "secretRef")
     if kind == "Ollama":
@@ -181,6 +132,34 @@ def _credentials(kind: str, provider: Provider, issues: list[Issue]) -> dict[str
             )
         return {"apiKeySecret": ref.name}
     return {"apiKeySecret": ref.name, "apiKeySecretKey": ref.key}
+
+
+def _keyless(kind: str, provider: Provider) -> Iterator[Issue]:
+    if kind == "Gemini":
+        yield provider_issue(
+            provider,
+            ("type",),
+            "kagent-unsupported",
+            "kagent's Gemini provider reads GOOGLE_API_KEY from apiKeySecret; this provider "
+            "declares no credentials.secretRef",
+        )
+    elif kind == "OpenAI":
+        yield provider_issue(
+            provider,
+            ("type",),
+            "kagent-no-key",
+            NO_KEY_MESSAGE,
+            "declare credentials.secretRef (any non-empty key for a keyless server)",
+            warn=True,
+        )
+    elif kind == "AzureOpenAI" and provider.credentials and provider.credentials.workload_identity:
+        yield provider_issue(
+            provider,
+            ("credentials", "workloadIdentity"),
+            "kagent-unsupported",
+            "kagent's AzureOpenAI provider takes an API key or a static Azure AD token, not "
+            "workload identity",
+        )
 
 
 def _block(kind: str, provider: Provider, pinned: str, issues: list[Issue]) -> dict[str, Any]:
@@ -280,58 +259,3 @@ def _transport_ignored(kind: str, provider: Provider, headers: bool, tls: bool) 
                 f"kagent's {kind} client is built without {what}; the setting would be ignored",
                 warn=True,
             )
-
-
-def _params(kind: str, model: Model, provider: Provider, issues: list[Issue]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value, at in call_params(model, provider):
-        field, converted = _param(kind, key, value)
-        if field is None:
-            issues.append(
-                ignored(
-                    at,
-                    "kagent-ignored",
-                    f"kagent's {kind} provider has no use for call parameter {key!r}",
-                    "kagent passes only the parameters its CRD types and its runtime reads",
-                )
-            )
-        elif field == "options":
-            out.setdefault("options", {})[_OLLAMA_NAMES.get(key, key)] = converted
-        else:
-            out[field] = converted
-    if "options" in out:
-        out["options"] = sorted_map(out["options"])
-    if "maxTokens" in out and "maxCompletionTokens" in out:
-        issues.append(
-            Issue(
-                "models",
-                model.name,
-                ("params",),
-                "kagent-unsupported",
-                "kagent accepts max_tokens or max_completion_tokens, not both",
-            )
-        )
-    return out
-
-
-_OLLAMA_NAMES = {"max_tokens": "num_predict"}
-
-
-def _param(kind: str, key: str, value: Any) -> tuple[str | None, Any]:
-    if kind == "OpenAI":
-        if key in _OPENAI_DECIMALS and decimal_string(value) is not None:
-            return _OPENAI_DECIMALS[key], decimal_string(value)
-        if key in _OPENAI_INTEGERS and _positive_int(value):
-            return _OPENAI_INTEGERS[key], value
-        if key == "reasoning_effort" and value in _REASONING_EFFORTS:
-            return "reasoningEffort", value
-    elif kind in ("Gemini", "GeminiVertexAI"):
-        if key in ("max_tokens", "max_output_tokens") and _positive_int(value):
-            return "maxOutputTokens", value
-    elif kind == "Ollama" and not isinstance(value, bool):
-        return "options", str(value) if not isinstance(value, float) else decimal_string(value)
-    return None, None
-
-
-def _positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
