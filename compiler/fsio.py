@@ -20,12 +20,3 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             Path(tmp).unlink()
         raise
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically write `data` unless the file already holds exactly it; tell if it wrote."""
-    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
-        if path.read_bytes() == data:
-            return False
-    atomic_write_bytes(path, data)
-    return True

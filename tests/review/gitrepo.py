@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE_PARTS = ("inventory", "environments", "templates", "schemas")
+from tests.helpers import copy_example
+
 _GIT_ENV = {
     "GIT_AUTHOR_NAME": "modelplane tests",
     "GIT_AUTHOR_EMAIL": "tests@example.com",
@@ -27,23 +26,6 @@ def git(repo: Path, *args: str) -> str:
         ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
     )
     return done.stdout
-
-
-def copy_example(target: Path) -> Path:
-    """Copy the example inventory, environments, templates and schemas into `target`."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in EXAMPLE_PARTS:
-        shutil.copytree(ROOT / part, target / part)
-    return target
-
-
-def overlay(source: Path, target: Path) -> None:
-    """Copy every file under `source` over `target`, keeping relative paths."""
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            dest = target / path.relative_to(source)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest)
 
 
 def commit_all(repo: Path, message: str) -> str:
