@@ -4,7 +4,7 @@ import pytest
 
 from compiler.errors import Severity
 from compiler.render.targets.kthena_spec import external_provider_spec, model_route_spec
-from tests.targets.factories import model, pinned, provider
+from tests.render.targets.factories import model, pinned, provider
 
 BASES = {
     "openai": ("OpenAI", "https://api.openai.com/v1"),

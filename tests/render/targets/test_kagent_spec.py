@@ -4,7 +4,7 @@ import pytest
 
 from compiler.errors import Severity
 from compiler.render.targets.kagent_spec import model_config_spec
-from tests.targets.factories import PROVIDERS, model, pinned, provider
+from tests.render.targets.factories import PROVIDERS, model, pinned, provider
 
 EXPECTED_PROVIDER = {
     "openai": "OpenAI",

@@ -4,7 +4,7 @@ import pytest
 
 from compiler.errors import Severity
 from compiler.render.targets.flokoa_spec import model_provider_spec, model_spec
-from tests.targets.factories import PROVIDERS, model, pinned, provider
+from tests.render.targets.factories import PROVIDERS, model, pinned, provider
 
 BLOCKS = {
     "openai": {"openai": {}},

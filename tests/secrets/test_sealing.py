@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from compiler.secrets.sealing import CertificateError, load_certificate, seal_value, strict_label
-from tests.sealing.unseal import throwaway_controller_key, unseal
+from tests.secrets.unseal import throwaway_controller_key, unseal
 
 NOW = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
 
