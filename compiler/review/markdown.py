@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from compiler.review.fields import FieldChange, format_path
 from compiler.review.lockdiff import LockSummary
-from compiler.review.model import EnvDiff, Review
+from compiler.review.model import EnvDiff, Review, Topology
 from compiler.review.resources import ResourceChange
 from compiler.review.text import (
     MARKS,
@@ -152,13 +152,13 @@ def _lock_table(summary: LockSummary) -> str:
     ]
     for c in summary.changes:
         facts = ("<br>" + _inline("; ".join(c.facts))) if c.facts else ""
-        affects = _inline(affects_text(c.model_apis, c.routes)) or "·"
+        affects = _inline(affects_text(c.model_apis, c.routes, c.resources)) or "·"
         change = _inline(pin_text(c).split(": ", 1)[1])
         lines.append(
             f"| {c.provider} | `{c.model}` | {MARKS[c.kind]} {change}{facts} | {affects} |"
         )
     for w in summary.lifecycle:
-        affects = _inline(affects_text(w.model_apis, w.routes)) or "·"
+        affects = _inline(affects_text(w.model_apis, w.routes, w.resources)) or "·"
         lines.append(f"| {w.provider} | `{w.model}` | ⚠ {_inline(lifecycle_text(w))} | {affects} |")
     return "\n".join(lines) + "\n"
 
@@ -199,7 +199,8 @@ def _inline(text: str) -> str:
 
 def _mermaid(env: EnvDiff) -> str:
     apis = _touched_apis(env)
-    if not apis:
+    consumed = _touched_consumed_models(env)
+    if not apis and not consumed:
         return ""
     top = env.topology
     touched = _touched_nodes(env)
@@ -213,11 +214,15 @@ def _mermaid(env: EnvDiff) -> str:
             lines.append(f'  {route_id}["HTTPRoute {top.routes[api]}"]')
             edges += [f"  gw --> {route_id}", f"  {route_id} --> {api_id}"]
         for model in top.model_apis.get(api, ()):
-            provider = top.providers.get(model, "?")
-            lines += [f'  {_node("model", model)}(["{model}"])']
-            lines += [f'  {_node("provider", provider)}[("{provider}")]']
             edges += [f"  {api_id} --> {_node('model', model)}"]
-            edges += [f"  {_node('model', model)} --> {_node('provider', provider)}"]
+            _model_nodes(top, model, lines, edges)
+    for model in consumed:
+        _model_nodes(top, model, lines, edges)
+        for resource in top.resources.get(model, ()):
+            kind, name = resource.split("/", 1)
+            operator = _OPERATORS.get(kind, "")
+            lines.append(f'  {_node("res", resource)}["{operator} {kind} {name}"]')
+            edges.append(f"  {_node('res', resource)} --> {_node('model', model)}")
     defined = {line.split("[")[0].split("(")[0].strip() for line in lines}
     marks = [f"  class {node} changed" for node in sorted(touched & defined)]
     style = "  classDef changed stroke:#d29922,stroke-width:3px"
@@ -225,9 +230,38 @@ def _mermaid(env: EnvDiff) -> str:
     return "\n".join(body) + "\n```\n"
 
 
+_OPERATORS = {
+    "ModelConfig": "kagent",
+    "Model": "Flokoa",
+    "ExternalModelProvider": "Kthena",
+    "ModelRoute": "Kthena",
+}
+
+
+def _model_nodes(top: Topology, model: str, lines: list[str], edges: list[str]) -> None:
+    provider = top.providers.get(model, "?")
+    lines += [f'  {_node("model", model)}(["{model}"])']
+    lines += [f'  {_node("provider", provider)}[("{provider}")]']
+    edges += [f"  {_node('model', model)} --> {_node('provider', provider)}"]
+
+
+def _touched_consumed_models(env: EnvDiff) -> list[str]:
+    """Models with kagent, Flokoa or Kthena objects whose pin or objects changed."""
+    top = env.topology
+    changed = {f"{c.kind}/{c.name}" for c in env.changes}
+    models = {c.model for c in env.lock.changes} if env.lock else set()
+    models |= {w.model for w in env.lock.lifecycle} if env.lock else set()
+    return sorted(
+        model
+        for model, resources in top.resources.items()
+        if model in models or changed & set(resources)
+    )
+
+
 def _touched_nodes(env: EnvDiff) -> set[str]:
     kinds = {"ModelAPI": "api", "HTTPRoute": "route", "Provider": "provider"}
     nodes = {_node(kinds[c.kind], c.name) for c in env.changes if c.kind in kinds}
+    nodes |= {_node("res", f"{c.kind}/{c.name}") for c in env.changes}
     if env.lock is not None:
         nodes |= {_node("model", c.model) for c in env.lock.changes}
         nodes |= {_node("model", w.model) for w in env.lock.lifecycle}

@@ -19,6 +19,8 @@ class Topology:
     routes: Mapping[str, str] = field(default_factory=dict)
     model_apis: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     providers: Mapping[str, str] = field(default_factory=dict)
+    # model -> `Kind/name` of its kagent, Flokoa and Kthena objects
+    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
