@@ -80,7 +80,8 @@ def test_a_new_key_is_merged_beside_the_others(repo, controller):
     path.write_text(
         path.read_text().replace(
             "    config:\n      azure:",
-            "    tls:\n      caSecretRef: {name: llm-azure, key: ca.crt}\n    config:\n      azure:",
+            "    tls:\n      caSecretRef: {name: llm-azure, key: ca.crt}\n"
+            "    config:\n      azure:",
         )
     )
     old = sealed_values(repo, "llm-azure")["api-key"]
