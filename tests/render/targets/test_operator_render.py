@@ -128,7 +128,8 @@ def test_kagent_via_the_kaos_proxy_and_provider_configs(repo):
     edit(
         repo,
         "kagent:\n  models: [chat-fast,",
-        "kagent:\n  viaProxy: chat\n  modelProviderConfigs: true\n  models: [chat-default, chat-fast,",
+        "kagent:\n  viaProxy: chat\n  modelProviderConfigs: true\n"
+        "  models: [chat-default, chat-fast,",
     )
     result = render()
     assert result.exit_code == 0, result.output
