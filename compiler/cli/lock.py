@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from compiler.cli.discover import discover_envs
+from compiler.cli.discovery_report import discover_and_report
 from compiler.cli.options import (
     Context,
     current_project,
@@ -52,7 +52,7 @@ def command(
     options = LockOptions(upgrade, frozenset(upgrade_provider), frozenset(upgrade_model))
     project = current_project(ctx)
     names = selected_envs(project, envs, all_envs)
-    failed = refresh and discover_envs(ctx, project, names)
+    failed = refresh and discover_and_report(ctx, project, names)
     outcomes = lock_environments(project, names, options, check=check, dry_run=dry_run)
     stale = [d for o in outcomes for d in o.stale]
     emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)

@@ -106,9 +106,20 @@ def cli(ctx: click.Context, fmt: str | None, show_traceback: bool) -> None:
 
 
 def _register() -> None:
-    from compiler.cli import diff, discover, lock, models, render, schemas, seal, validate
+    from compiler.cli import (
+        diff,
+        discover,
+        env,
+        init,
+        lock,
+        models,
+        render,
+        schemas,
+        seal,
+        validate,
+    )
 
-    for module in (diff, discover, lock, models, render, schemas, seal, validate):
+    for module in (init, env, discover, lock, render, validate, diff, models, schemas, seal):
         cli.add_command(module.command)
 
 

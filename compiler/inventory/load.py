@@ -9,8 +9,16 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from compiler.errors import Diagnostic, InventoryError, Location, UsageError, has_errors
+from compiler.errors import (
+    Diagnostic,
+    InventoryError,
+    Location,
+    UsageError,
+    has_errors,
+    known_hint,
+)
 from compiler.inventory.credentials import literal_credentials
+from compiler.inventory.enablement import without_typo_cascade
 from compiler.inventory.merge import MergeKeys, merge_override, strategic_merge
 from compiler.inventory.policies import check_environment
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
@@ -69,20 +77,24 @@ def load_environment(
         raise InventoryError(problems)
     _apply_overrides(items, loaded_env, problems, pod_spec_keys)
     resolved = _build(env, environment, items, loaded_env.source, problems)
-    problems.extend(check_items(resolved))
-    problems.extend(check_environment(resolved))
+    problems.extend(
+        without_typo_cascade(resolved, [*check_items(resolved), *check_environment(resolved)])
+    )
     if has_errors(problems):
         raise InventoryError(problems)
     return dataclasses.replace(resolved, warnings=tuple(problems))
 
 
+_NO_ENVIRONMENTS = "create one with `modelplane init` or `modelplane env add NAME`"
+
+
 def _environment_file(project: Project, env: str) -> Path:
     env_file = project.environment_file(env)
     if not env_file.is_file():
-        known = ", ".join(project.environment_names()) or "none"
+        known = project.environment_names()
+        hint = known_hint(env, known, "known environments") if known else _NO_ENVIRONMENTS
         at = Location(project.relative(env_file))
-        message = f"no environment {env!r} (known: {known})"
-        raise UsageError([Diagnostic(at, "unknown-environment", message)])
+        raise UsageError([Diagnostic(at, "unknown-environment", f"no environment {env!r}", hint)])
     return env_file
 
 
@@ -186,7 +198,8 @@ def _apply_overrides(
                         loaded_env.source.locate((*at, "name")),
                         "unknown-override",
                         f"override names unknown {_singular(kind)} {name!r}",
-                        hint=f"define it in inventory/ first; known: {_known(items[kind])}",
+                        hint="define it in inventory/ first; "
+                        + known_hint(str(name), _names(items)[kind]),
                     )
                 )
                 continue
@@ -203,11 +216,6 @@ def _merge_item(
     merged = dict(merge_override(base, rest))
     merged[POD_SPEC] = strategic_merge(base.get(POD_SPEC) or {}, patch[POD_SPEC], pod_spec_keys)
     return merged
-
-
-def _known(table: Mapping[str, RawItem]) -> str:
-    names = sorted(n for n in table if not n.startswith("\0"))
-    return ", ".join(names) if names else "none"
 
 
 def _build(
@@ -271,7 +279,7 @@ def _check_enabled(
                     env_source.locate(("enable", kind, index)),
                     "unknown-reference",
                     f"enable.{kind} names unknown {_singular(kind)} {name!r}",
-                    hint=f"known: {_known(table)}",
+                    hint=known_hint(name, (n for n in table if not n.startswith("\0"))),
                 )
             )
 
@@ -283,6 +291,8 @@ def _validate(
         return model_type.model_validate(data)
     except ValidationError as exc:
         problems.extend(
-            pydantic_diagnostics(exc, lambda loc, key: source.locate(loc, key=key), "inventory")
+            pydantic_diagnostics(
+                exc, lambda loc, key: source.locate(loc, key=key), "inventory", model_type
+            )
         )
         return None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from compiler.errors import Diagnostic, Location, LockError
+from compiler.errors import Diagnostic, Location, LockError, Severity
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import ResolvedEnvironment
@@ -45,6 +45,33 @@ def read_snapshots(project: Project, env: ResolvedEnvironment) -> dict[str, Snap
     if problems:
         raise LockError(problems)
     return snapshots
+
+
+def orphaned_snapshots(project: Project, env: ResolvedEnvironment) -> list[Diagnostic]:
+    """Warn about snapshots of providers the inventory removed or the environment disabled.
+
+    Nothing reads or refreshes them any more; left alone they look current in review.
+    """
+    enabled = {p.name for p in env.providers}
+    defined = env.names.get("providers", frozenset())
+    folder = project.snapshots_dir(env.name)
+    found = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return [
+        Diagnostic(
+            Location(project.relative(path)),
+            "orphaned-snapshot",
+            f"snapshot of provider {path.stem!r}, which "
+            + (
+                f"environment {env.name!r} does not enable"
+                if path.stem in defined
+                else "the inventory no longer defines"
+            ),
+            hint="delete the file (nothing reads or refreshes it), or enable the provider again",
+            severity=Severity.WARNING,
+        )
+        for path in found
+        if path.stem not in enabled
+    ]
 
 
 def read_lockfile(project: Project, env: str) -> tuple[Lockfile | None, str | None]:

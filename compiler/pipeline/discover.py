@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -57,12 +58,26 @@ def discover_environment(
         Diagnostic(
             resolved.locate("providers", name),
             "discovery-failed",
-            str(failure),
+            str(dataclasses.replace(failure, hint="")),  # the hint has a line of its own
             hint=failure.hint,
         )
         for name, failure in outcome.failures.items()
     )
     return DiscoverOutcome(env, outcome, tuple(project.relative(p) for p in written), failures)
+
+
+def discover_environments(
+    project: Project,
+    envs: Sequence[str],
+    environ: Mapping[str, str],
+    providers: Sequence[str] = (),
+    progress: ProgressSink | None = None,
+) -> list[DiscoverOutcome]:
+    """Discover every environment in turn (see `discover_environment`)."""
+    return [
+        discover_environment(project, env, environ=environ, providers=providers, progress=progress)
+        for env in envs
+    ]
 
 
 def progress_sink(stream: TextIO, *, live: bool) -> ProgressSink:

@@ -10,10 +10,11 @@ from compiler.errors import (
     Diagnostic,
     Location,
     UsageError,
+    known_hint,
 )
 from compiler.fsio import atomic_write_bytes
 from compiler.inventory.load import load_environment, read_inventory
-from compiler.lock.files import read_lockfile, read_snapshots
+from compiler.lock.files import orphaned_snapshots, read_lockfile, read_snapshots
 from compiler.lock.freshness import stale_lock_problems
 from compiler.lock.resolve import LockOptions, LockResult, resolve_lock
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
@@ -73,7 +74,8 @@ def _resolve_lock(
     _check_upgrade_names(resolved, options)
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
-    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings))
+    orphans = orphaned_snapshots(project, resolved)
+    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings, *orphans))
     stale = tuple(stale_lock_problems(project, resolved, result, current_text))
     return result, current_text, stale
 
@@ -102,7 +104,7 @@ def _check_upgrade_names(resolved: ResolvedEnvironment, options: LockOptions) ->
             Location("<command line>"),
             "usage",
             f"--upgrade-{flag} names unknown {flag} {name!r}",
-            hint=f"known: {', '.join(sorted(resolved.names[kind])) or 'none'}",
+            hint=known_hint(name, resolved.names[kind]),
         )
         for flag, kind, names in (
             ("model", "models", options.upgrade_models),
