@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
+from compiler.cli.discovery_flags import discovery_flags
 from compiler.cli.discovery_report import discover_and_report
 from compiler.cli.options import (
     Context,
@@ -21,11 +24,23 @@ from compiler.errors import ExitCode
 @click.option(
     "--provider", "providers", multiple=True, metavar="PROVIDER", help="Only this provider."
 )
+@discovery_flags
 @click.pass_obj
 def command(
-    ctx: Context, envs: tuple[str, ...], all_envs: bool, providers: tuple[str, ...]
+    ctx: Context,
+    /,
+    envs: tuple[str, ...],
+    all_envs: bool,
+    providers: tuple[str, ...],
+    **bounds: Any,
 ) -> ExitCode:
-    """Ask each enabled provider which models it serves; write environments/<env>/snapshots/."""
+    """Ask each enabled provider which models it serves; write environments/<env>/snapshots/.
+
+    An account shared by several environments is asked once. Proxies and trust follow
+    HTTPS_PROXY / HTTP_PROXY / NO_PROXY and SSL_CERT_FILE / REQUESTS_CA_BUNDLE (else the
+    system trust store).
+    """
     project = current_project(ctx)
-    failed = discover_and_report(ctx, project, selected_envs(project, envs, all_envs), providers)
+    names = selected_envs(project, envs, all_envs)
+    failed = discover_and_report(ctx, project, names, providers, bounds, command="discover")
     return ExitCode.NETWORK if failed else ExitCode.OK

@@ -113,13 +113,16 @@ def _register() -> None:
         init,
         lock,
         models,
+        outdated,
+        promote,
         render,
         schemas,
         seal,
         validate,
     )
 
-    for module in (init, env, discover, lock, render, validate, diff, models, schemas, seal):
+    commands = (init, env, discover, lock, outdated, promote, render, validate, diff, models)
+    for module in (*commands, schemas, seal):
         cli.add_command(module.command)
 
 

@@ -20,7 +20,7 @@ from compiler.errors import (
 from compiler.inventory.credentials import literal_credentials
 from compiler.inventory.enablement import without_typo_cascade
 from compiler.inventory.merge import MergeKeys, merge_override, strategic_merge
-from compiler.inventory.policies import check_environment
+from compiler.inventory.policies import Scope, check_environment
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
 from compiler.inventory.rules import check_items
 from compiler.models.environment import Environment
@@ -54,12 +54,14 @@ def load_environment(
     pod_spec_keys: MergeKeys | None = None,
     *,
     inventory: InventoryFiles | None = None,
+    scope: Scope = "all",
 ) -> ResolvedEnvironment:
     """Load, merge and check one environment; raise InventoryError with every problem.
 
     `pod_spec_keys` are the list-map keys of the ModelAPI podSpec schema; overrides of a
     model API's podSpec are strategic-merged with them (plain override rule if None).
     `inventory` is what `read_inventory` returned, when several environments share it.
+    `scope="models"` skips render-only rules and policies (for discover and lock).
     """
     env_file = _environment_file(project, env)
     base = inventory if inventory is not None else read_inventory(project)
@@ -77,9 +79,8 @@ def load_environment(
         raise InventoryError(problems)
     _apply_overrides(items, loaded_env, problems, pod_spec_keys)
     resolved = _build(env, environment, items, loaded_env.source, problems)
-    problems.extend(
-        without_typo_cascade(resolved, [*check_items(resolved), *check_environment(resolved)])
-    )
+    checks = [*check_items(resolved), *check_environment(resolved, scope)]
+    problems.extend(without_typo_cascade(resolved, checks))
     if has_errors(problems):
         raise InventoryError(problems)
     return dataclasses.replace(resolved, warnings=tuple(problems))

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from compiler.errors import Diagnostic, Location, LockError, Severity
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
-from compiler.models.lock import Lockfile
+from compiler.models.lock import OPTIONAL_MODEL_FIELDS, Lockfile
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.models.snapshot import Snapshot
 from compiler.project import Project
@@ -150,5 +150,8 @@ def render_lockfile(lockfile: Lockfile, env: str) -> str:
     """The lockfile's exact text: header, then sorted YAML."""
     data = lockfile.model_dump(mode="json", by_alias=True)
     data["providers"] = dict(sorted(data["providers"].items()))
-    data["models"] = dict(sorted(data["models"].items()))
+    data["models"] = {
+        name: {k: v for k, v in entry.items() if v is not None or k not in OPTIONAL_MODEL_FIELDS}
+        for name, entry in sorted(data["models"].items())
+    }
     return LOCK_HEADER.format(env=env) + dump_document(data)

@@ -70,7 +70,10 @@ def _resolve_lock(
     registry: SchemaRegistry,
     inventory: InventoryFiles,
 ) -> tuple[LockResult, str | None, tuple[Diagnostic, ...]]:
-    resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory)
+    # Render-only policies are not checked: they must not block pinning.
+    resolved = load_environment(
+        project, env, pod_spec_keys(registry), inventory=inventory, scope="models"
+    )
     _check_upgrade_names(resolved, options)
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
