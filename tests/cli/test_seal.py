@@ -165,8 +165,13 @@ def test_render_refuses_a_reference_without_a_sealed_value(repo):
     before = every_text(repo / "environments/staging/manifests")
     result = CliRunner().invoke(cli, ["render", "--env", "staging"])
     assert result.exit_code == 1
+    line = next(
+        n
+        for n, text in enumerate((repo / "inventory/providers.yaml").read_text().splitlines(), 1)
+        if "secretRef: {name: llm-gemini" in text
+    )
     assert (
-        "inventory/providers.yaml:39:18: error[sealed-secret-missing]: no sealed value for "
+        f"inventory/providers.yaml:{line}:18: error[sealed-secret-missing]: no sealed value for "
         "Secret llm-gemini key api-key" in result.output
     )
     assert "modelplane seal --env staging --secret llm-gemini --key api-key" in result.output

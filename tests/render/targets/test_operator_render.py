@@ -42,35 +42,54 @@ def tree(repo: Path) -> dict[str, bytes]:
     return {str(p): p.read_bytes() for p in (repo / OUT).rglob("*") if p.is_file()}
 
 
+def at(repo: Path, rel: str, text: str) -> str:
+    """`line:col` of the value after `key: ` on the first line containing `text`."""
+    for number, line in enumerate((repo / rel).read_text().splitlines(), 1):
+        if text in line:
+            return f"{number}:{line.index(text) + text.index(': ') + 3}"
+    raise AssertionError(text)
+
+
+def located(repo: Path, expected: str) -> str:
+    """Replace `{needle}` by where it is in inventory/providers.yaml (the example moves)."""
+    head, _, rest = expected.partition("{")
+    needle, _, tail = rest.partition("}")
+    return head + at(repo, "inventory/providers.yaml", needle) + tail
+
+
 @pytest.mark.parametrize(
     "old, new, expected",
     [
         (
             "  models: [gemini-flash]",
             "  models: [gemini-flash, azure-chat]",
-            "inventory/providers.yaml:27:11: error[kthena-unsupported]: Kthena's external "
+            "inventory/providers.yaml:{type: azure-openai}: error[kthena-unsupported]: "
+            "Kthena's external "
             "providers speak OpenAI or Anthropic only, not azure-openai",
         ),
         (
             "  models: [gemini-flash]",
             "  models: [gemini-flash, bedrock-claude]",
-            "inventory/providers.yaml:43:11: error[kthena-unsupported]",
+            "inventory/providers.yaml:{type: bedrock}: error[kthena-unsupported]",
         ),
         (
             "  models: [gemini-flash]",
             "  models: [gemini-flash, llama-internal]",
-            "inventory/providers.yaml:52:15: error[kthena-unsupported]: Kthena calls external "
+            "inventory/providers.yaml:{endpoint: http://vllm}: error[kthena-unsupported]: "
+            "Kthena calls external "
             "providers over https only, not http://vllm.inference.svc.cluster.local:8000/v1",
         ),
         (
             "  models: [chat-fast, chat-claude,",
             "  models: [azure-chat, chat-fast, chat-claude,",
-            "inventory/providers.yaml:27:11: error[flokoa-unsupported]: Flokoa has no "
+            "inventory/providers.yaml:{type: azure-openai}: error[flokoa-unsupported]: "
+            "Flokoa has no "
             "azure-openai provider",
         ),
     ],
 )
 def test_what_an_operator_cannot_express_is_refused_located(repo, old, new, expected):
+    expected = located(repo, expected)
     edit(repo, old, new)
     before = tree(repo)
     result = render()
