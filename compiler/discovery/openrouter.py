@@ -88,7 +88,14 @@ def discover(ctx: AdapterContext) -> Discovered:
         models = [fetcher.parse(RouterModel, item, target) for item in body.data]
         return models, body.links.get("next")
 
-    return Discovered(url, [_to_snapshot(m) for m in paginate(fetcher, page)])
+    models = list(paginate(fetcher, page))
+    # The canonical slug is the permanent, dated name of what an id serves today: a
+    # selector written as a slug pins the id requests use, and the lock records the slug
+    # as the pin's revision, so OpenRouter moving an id to a new version is a lock change.
+    slugs = {
+        m.canonical_slug: m.id for m in models if m.canonical_slug and m.canonical_slug != m.id
+    }
+    return Discovered(url, [_to_snapshot(m) for m in models], slugs)
 
 
 def _to_snapshot(model: RouterModel) -> SnapshotModel:

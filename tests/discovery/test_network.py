@@ -210,3 +210,17 @@ def test_unreadable_ca_bundle_variable_is_named(options, tls_server, tmp_path):
     opts = _net(options, SSL_CERT_FILE=str(tmp_path / "nope.pem"))
     failure = discover_providers([p], environ={}, options=opts).failures["vllm"]
     assert failure.message.startswith("cannot use SSL_CERT_FILE (")
+
+
+@pytest.mark.parametrize("form", ["scheme-relative", "http-downgrade"])
+def test_tricky_links_to_other_origins_are_refused(server, other, options, form):
+    host = other.url.removeprefix("http://")
+    link = f"//{host}/api/v1/models?offset=1" if form == "scheme-relative" else None
+    if link is None:  # same host and port, but https -> http is another origin too
+        link = server.url.replace("http://", "https://") + "/api/v1/models?offset=1"
+    server.add("/api/v1/models", json_reply({**MODELS, "links": {"next": link}}))
+    other.add("/api/v1/models", json_reply(MODELS))
+    p = make_provider("or", "openrouter", server.url + "/api/v1", env="OR_KEY")
+    failure = discover_providers([p], environ={"OR_KEY": KEY}, options=options).failures["or"]
+    assert "refused to send credentials" in failure.message
+    assert other.seen == [] and len(server.seen) == 1

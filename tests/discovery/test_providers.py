@@ -219,3 +219,17 @@ def test_bedrock_region_geographies():
     assert region_profiles("ap-northeast-1", ids)["m"] == "jp.m"
     assert region_profiles("ap-south-1", ids)["m"] == "apac.m"
     assert region_profiles("sa-east-1", ids)["m"] == "global.m"
+
+
+def test_openrouter_canonical_slug_is_an_alias_of_the_callable_id(server, options):
+    models = {
+        "data": [
+            {
+                "id": "anthropic/claude-sonnet-4.5",
+                "canonical_slug": "anthropic/claude-4.5-sonnet-20250929",
+            }
+        ]
+    }
+    server.add("/api/v1/models", json_reply(models))
+    snap = _snap(make_provider("or", "openrouter", server.url + "/api/v1"), options, {})
+    assert snap.aliases == {"anthropic/claude-4.5-sonnet-20250929": "anthropic/claude-sonnet-4.5"}

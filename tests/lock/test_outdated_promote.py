@@ -129,3 +129,31 @@ def test_promote_cli_dry_run_and_unknown_names(project):
         cli, ["promote", "--from", "staging", "--to", "prod", "--model", "nope"]
     )
     assert bad.exit_code == 2 and "--model names unknown model nope" in bad.output
+
+
+def test_diff_lock_against_another_environment(project):
+    _add(project, "staging", "openai", "gpt-4o-2025-06-01")
+    lock_environment(project, "staging", LockOptions(upgrade_models=frozenset({"chat-default"})))
+    result = CliRunner().invoke(
+        cli, ["diff", "--lock", "--env", "prod", "--against-env", "staging", "--exit-code"]
+    )
+    assert result.exit_code == 1
+    assert result.output == "chat-default: prod gpt-4o-2024-11-20, staging gpt-4o-2025-06-01\n"
+    md = CliRunner().invoke(
+        cli,
+        [
+            "diff",
+            "--lock",
+            "--env",
+            "prod",
+            "--against-env",
+            "staging",
+            "--format",
+            "markdown",
+            "--exit-zero",
+        ],
+    )
+    assert md.exit_code == 0
+    assert (
+        "| chat-default | prod | `gpt-4o-2024-11-20` | staging | `gpt-4o-2025-06-01` |" in md.output
+    )
