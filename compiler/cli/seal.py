@@ -7,11 +7,25 @@ from typing import BinaryIO
 
 import click
 
-from compiler.cli.options import Context, current_project, format_option, say
+from compiler.cli.options import (
+    Context,
+    current_project,
+    examples,
+    format_option,
+    say,
+    set_result,
+)
 from compiler.errors import Diagnostic, ExitCode, Location, UsageError
 
 
-@click.command(name="seal")
+@click.command(
+    name="seal",
+    epilog=examples(
+        "modelplane seal --env prod --secret llm-openai --key api-key < openai.key",
+        "pass show llm/openai | modelplane seal --env prod --secret llm-openai --key api-key",
+        "modelplane seal --env prod --secret llm-openai --key api-key   # hidden prompt",
+    ),
+)
 @click.option("--env", "env", required=True, metavar="ENV", help="Environment name.")
 @click.option("--secret", required=True, metavar="NAME", help="The Secret's name.")
 @click.option("--key", required=True, metavar="KEY", help="The key inside the Secret.")
@@ -22,7 +36,6 @@ def command(ctx: Context, env: str, secret: str, key: str) -> ExitCode:
 
     The value is never taken from the command line: pipe it in (one trailing newline is
     dropped), or type it at the hidden prompt. Only the ciphertext is written.
-    Example: modelplane seal --env prod --secret llm-openai --key api-key < openai.key
     """
     from compiler.pipeline.seal import seal_secret
 
@@ -30,6 +43,15 @@ def command(ctx: Context, env: str, secret: str, key: str) -> ExitCode:
     value = _read_value(sys.stdin)
     outcome = seal_secret(project, env, secret, key, value)
     verb = "replaced" if outcome.replaced else "sealed"
+    set_result(
+        ctx,
+        path=outcome.path,
+        secret=outcome.secret,
+        key=outcome.key,
+        namespace=outcome.namespace,
+        certificate=outcome.fingerprint,
+        replaced=outcome.replaced,
+    )
     say(
         ctx,
         f"{verb} {outcome.secret}/{outcome.key} for namespace {outcome.namespace} in "
