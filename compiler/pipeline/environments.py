@@ -15,9 +15,9 @@ from compiler.errors import (
     combine_errors,
     scoped_error,
 )
+from compiler.inventory.declared_secrets import declared_secrets
 from compiler.inventory.load import load_environment
 from compiler.inventory.merge import MergeKeys, schema_merge_keys
-from compiler.inventory.secret_refs import secret_references
 from compiler.lock.freshness import committed_lock
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
@@ -101,9 +101,11 @@ def validation_context(
     kubernetes_version: str | None = None,
 ) -> ValidationContext:
     """What the validator must know about an environment: declared credentials, policies."""
-    references = list(secret_references(resolved))
-    secrets = {(r.ref.name, r.ref.key) for r in references}
-    remote = {r.remote.key if r.remote else r.ref.name for r in references}
+    secrets: set[tuple[str, str]] = set()
+    remote: set[str] = set()
+    for declared in declared_secrets(resolved):
+        secrets.add((declared.ref.name, declared.ref.key))
+        remote.add(declared.remote_key)
     external = resolved.environment.secrets.backend == "external-secrets"
     return ValidationContext(
         manifests_display_dir=project.relative(project.output_dir(resolved.name, folder)),

@@ -19,6 +19,7 @@ from compiler.lock.freshness import stale_lock_problems
 from compiler.lock.resolve import LockOptions, LockResult, resolve_lock
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
 from compiler.pipeline.environments import for_each, pod_spec_keys
+from compiler.pipeline.parallel import batch_gc
 from compiler.project import Project
 from compiler.validate.schemas import SchemaRegistry
 
@@ -43,8 +44,11 @@ def lock_environments(
 ) -> list[LockOutcome]:
     """Resolve every environment's lock first; write them only if all of them resolved."""
     registry = SchemaRegistry.load(project.schema_dirs)
-    inventory = read_inventory(project)
-    resolved = for_each(envs, lambda env: _resolve_lock(project, env, options, registry, inventory))
+    with batch_gc():
+        inventory = read_inventory(project)
+        resolved = for_each(
+            envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
+        )
     return [
         _finish_lock(project, env, *parts, check=check, dry_run=dry_run)
         for env, parts in zip(envs, resolved, strict=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,11 +18,12 @@ from compiler.errors import (
     scoped_error,
 )
 from compiler.inventory.load import read_inventory
-from compiler.models.artifacts import OutputTree, RenderedDocument
+from compiler.models.artifacts import OutputTree, PlannedDocument, RenderedDocument
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
 from compiler.output import cache
 from compiler.output.compare import FileDiff, tree_diffs
+from compiler.output.shards import BASE, SHARD_PREFIX, plan_shards
 from compiler.output.write import (
     KUSTOMIZATION,
     WriteReport,
@@ -38,12 +40,16 @@ from compiler.pipeline.environments import (
     validation_context,
 )
 from compiler.pipeline.sealed import read_sealed_secrets
-from compiler.project import INDEX_FILE, MANIFESTS_DIR, Project
+from compiler.project import GITOPS_DIR, INDEX_FILE, MANIFESTS_DIR, Project
 from compiler.render.plan import plan_environment, plan_problems
+from compiler.render.targets import TARGETS
 from compiler.render.targets.base import PlanInput
 from compiler.render.templates import render_documents
 from compiler.validate.run import check_documents
 from compiler.validate.schemas import SchemaRegistry
+
+# The targets planned again, with the units, once manifests are sharded.
+GITOPS_TARGETS = {name: t for name, t in TARGETS.items() if t.folder == GITOPS_DIR}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +94,13 @@ def render_environments(
     settings: RenderSettings = RenderSettings(),
 ) -> list[RenderOutcome]:
     """Render and validate every environment in memory; write only if all of them passed."""
-    keys = {env: cache.inputs_key(project, env) for env in envs}
+    keys = cache.inputs_keys(project, envs)
     fresh = {env for env in envs if settings.use_cache and cache.is_fresh(project, env, keys[env])}
     stale = [env for env in envs if env not in fresh]
     prepared = {env: _Prepared(env, keys[env], cached=True) for env in fresh}
-    prepared.update((p.env, p) for p in prepare_environments(project, stale, keys, settings))
-    return [_finish_render(project, prepared[env], check, settings) for env in envs]
+    with parallel.batch_gc():
+        prepared.update((p.env, p) for p in prepare_environments(project, stale, keys, settings))
+        return [_finish_render(project, prepared[env], check, settings) for env in envs]
 
 
 def render_stream(
@@ -231,8 +238,19 @@ def render_tree(
     ]
     if has_errors(diagnostics):
         raise ValidationFailed(diagnostics)
-    trees = tuple(build_tree(resolved.name, documents, folder) for folder, documents in folders)
+    units = {MANIFESTS_DIR: _units(folders[0][1])}
+    trees = tuple(
+        build_tree(resolved.name, documents, folder, units.get(folder, ()))
+        for folder, documents in folders
+    )
     return RenderedEnvironment(trees, tuple(folders[0][1]), tuple(diagnostics))
+
+
+def _units(documents: Sequence[RenderedDocument]) -> tuple[str, ...]:
+    """The unit folders of sharded manifests (every path starts with its unit), else ()."""
+    tops = {doc.path.partition("/")[0] for doc in documents}
+    sharded = documents and all(t == BASE or t.startswith(SHARD_PREFIX) for t in tops)
+    return tuple(sorted(tops)) if sharded else ()
 
 
 def plan_input(
@@ -241,7 +259,7 @@ def plan_input(
     """What the render targets read: the environment, its lock and committed SealedSecrets."""
     manifests = project.relative(project.manifests_dir(resolved.name))
     sealed = read_sealed_secrets(project, resolved)
-    return PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests, sealed)
+    return PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests, sealed=sealed)
 
 
 def render_folders(
@@ -257,7 +275,7 @@ def render_folders(
     problems = [*given.sealed.problems, *plan_problems(given)]
     if has_errors(problems):
         raise RenderError(problems)
-    planned = plan_environment(given)
+    planned = _sharded(given, plan_environment(given))
     folders = [
         (
             folder,
@@ -270,3 +288,27 @@ def render_folders(
         for folder, plans in planned.items()
     ]
     return folders, problems
+
+
+def _sharded(
+    given: PlanInput, planned: dict[str, list[PlannedDocument]]
+) -> dict[str, list[PlannedDocument]]:
+    """Lay a large environment's manifests out in shards; GitOps objects then follow them."""
+    sharding = given.env.environment.sharding
+    api_names = [api.name for api in given.env.model_apis]
+    plan = plan_shards(
+        [p.path for p in planned[MANIFESTS_DIR]],
+        api_names,
+        max_resources=sharding.max_resources,
+        per_shard=sharding.resources_per_shard,
+    )
+    if not plan.sharded:
+        return planned
+    base = BASE if BASE in plan.units else None
+    units = dataclasses.replace(given, units=plan.units, base_unit=base)
+    return {
+        MANIFESTS_DIR: [
+            dataclasses.replace(p, path=plan.path_of(p.path)) for p in planned[MANIFESTS_DIR]
+        ],
+        GITOPS_DIR: plan_environment(units, GITOPS_TARGETS)[GITOPS_DIR],
+    }

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from compiler.errors import Diagnostic, InventoryError, Location, UsageError
 from compiler.fsio import atomic_write_bytes
+from compiler.inventory.declared_secrets import declared_secrets
 from compiler.inventory.load import load_environment
-from compiler.inventory.secret_refs import secret_references
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.project import Project
 from compiler.secrets.sealed_files import (
@@ -104,7 +104,7 @@ def _certificate(
 
 
 def _check_declared(resolved: ResolvedEnvironment, secret: str, key: str) -> None:
-    declared = sorted({(r.ref.name, r.ref.key) for r in secret_references(resolved)})
+    declared = sorted({(r.ref.name, r.ref.key) for r in declared_secrets(resolved)})
     if (secret, key) in declared:
         return
     known = ", ".join(f"{n}/{k}" for n, k in declared) or "none"

@@ -13,7 +13,7 @@ from compiler.render.targets.autoscaling import AutoscalingTarget
 from compiler.render.targets.base import RenderTarget
 from compiler.render.targets.external_secrets import ExternalSecretsTarget
 from compiler.render.targets.flokoa import FlokoaTarget
-from compiler.render.targets.flux import FluxTarget
+from compiler.render.targets.flux import FluxNamespaceTarget, FluxTarget
 from compiler.render.targets.gateway_api import GatewayApiTarget
 from compiler.render.targets.kagent import KagentTarget
 from compiler.render.targets.kaos import KaosTarget
@@ -32,4 +32,5 @@ TARGETS: dict[str, RenderTarget] = {
     "sealed-secrets": SealedSecretsTarget(),
     "argocd": ArgoCdTarget(),
     "flux": FluxTarget(),
+    "flux-namespace": FluxNamespaceTarget(),
 }

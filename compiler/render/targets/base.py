@@ -35,6 +35,10 @@ class PlanInput:
     lock: Lockfile
     pod_spec_keys: MergeKeys
     manifests_path: str  # repository-relative manifests folder, for GitOps sources
+    # A sharded environment's unit folders under the manifests folder (empty: one unit),
+    # and the one the others depend on (shared objects: providers, secrets, namespace).
+    units: tuple[str, ...] = ()
+    base_unit: str | None = None
     sealed: SealedSecrets = field(default_factory=SealedSecrets)  # committed SealedSecrets
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from compiler.errors import Diagnostic, Location, Severity
-from compiler.inventory.secret_refs import secret_references
+from compiler.inventory.declared_secrets import declared_secrets
 from compiler.inventory.targets import target_models
 from compiler.models.artifacts import JsonPath, PlannedDocument
 from compiler.models.inventory import Model, ModelApi
@@ -108,6 +108,10 @@ def _proxied(env: ResolvedEnvironment, model: Model, api: ModelApi) -> PlannedDo
         "model": model.name,
         "openAI": {"baseUrl": proxy_base_url(env, api)},
     }
+    key = api.master_key_ref
+    if key is not None:
+        # Agents call the proxy with its master key, from the Secret the proxy reads it from.
+        spec.update({"apiKeySecret": key.name, "apiKeySecretKey": key.key})
     at: dict[JsonPath, Location] = {("spec", "openAI"): env.locate_env(("kagent", "viaProxy"))}
     return _document(env, model, spec, at)
 
@@ -115,14 +119,14 @@ def _proxied(env: ResolvedEnvironment, model: Model, api: ModelApi) -> PlannedDo
 def _proxy_key_note(
     env: ResolvedEnvironment, api: ModelApi, notes: list[Diagnostic]
 ) -> list[Diagnostic]:
-    # The KAOS ModelAPI of this generation has no master key to hand to kagent.
-    if any(n.code == "kagent-no-key" for n in notes):
+    # An unauthenticated proxy (auth.none) has no key to hand to kagent's OpenAI client.
+    if api.master_key_ref is not None or any(n.code == "kagent-no-key" for n in notes):
         return []
     return [
         Diagnostic(
             env.locate_env(("kagent", "viaProxy")),
             "kagent-no-key",
-            f"model API {api.name!r} has no master key Secret to give kagent; " + NO_KEY_MESSAGE,
+            f"model API {api.name!r} serves without a master key (auth.none); " + NO_KEY_MESSAGE,
             severity=Severity.WARNING,
         )
     ]
@@ -142,7 +146,7 @@ def _split_ignored(model: Model) -> Issue:
 def _provider_configs(env: ResolvedEnvironment, plan: _Plan) -> None:
     used = {m.provider for m in target_models(env, "kagent")}
     keys: dict[str, set[str]] = {}
-    for reference in secret_references(env):
+    for reference in declared_secrets(env):
         keys.setdefault(reference.ref.name, set()).add(reference.ref.key)
     secrets: list[str] = []
     for provider in env.providers:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from compiler.errors import Diagnostic, Severity
-from compiler.inventory.secret_refs import secret_references
+from compiler.inventory.declared_secrets import declared_secrets
 from compiler.models.artifacts import PlannedDocument
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.render.targets.base import MANIFESTS, NoRules, PlanInput, labels
@@ -48,7 +48,7 @@ def _document(env: ResolvedEnvironment, sealed: SealedFile) -> PlannedDocument:
 def _missing(given: PlanInput) -> Iterator[Diagnostic]:
     files = given.sealed.files
     seen: set[tuple[str, str]] = set()
-    for reference in secret_references(given.env):
+    for reference in declared_secrets(given.env):
         name, key = reference.ref.name, reference.ref.key
         sealed = files.get(name)
         if (sealed is not None and key in sealed.encrypted) or (name, key) in seen:
@@ -63,7 +63,7 @@ def _missing(given: PlanInput) -> Iterator[Diagnostic]:
 
 
 def _unused(given: PlanInput) -> Iterator[Diagnostic]:
-    used = {(r.ref.name, r.ref.key) for r in secret_references(given.env)}
+    used = {(r.ref.name, r.ref.key) for r in declared_secrets(given.env)}
     for sealed in given.sealed.files.values():
         for key in sorted(sealed.encrypted):
             if (sealed.name, key) not in used:
