@@ -157,7 +157,10 @@ def test_kagent_via_the_kaos_proxy_and_provider_configs(repo):
         "provider": "OpenAI",
         "model": "chat-default",
         "openAI": {"baseUrl": "http://modelapi-chat.llm-staging.svc.cluster.local:8000/v1"},
+        "apiKeySecret": "chat-master-key",  # the proxy's own master key
+        "apiKeySecretKey": "master-key",
     }
+    assert "kagent-no-key" not in result.output
     mpc = manifest(repo, "modelproviderconfigs/openai.yaml")
     assert mpc["metadata"]["namespace"] == "kagent"
     assert mpc["spec"] == {
