@@ -35,11 +35,10 @@ from compiler.output.write import (
 from compiler.pipeline import parallel
 from compiler.pipeline.environments import (
     current_lock,
-    pod_spec_keys,
     resolve_environment,
     validation_context,
 )
-from compiler.pipeline.sealed import read_sealed_secrets
+from compiler.pipeline.sealed import plan_input
 from compiler.project import GITOPS_DIR, INDEX_FILE, MANIFESTS_DIR, Project
 from compiler.render.plan import plan_environment, plan_problems
 from compiler.render.targets import TARGETS
@@ -253,24 +252,10 @@ def _units(documents: Sequence[RenderedDocument]) -> tuple[str, ...]:
     return tuple(sorted(tops)) if sharded else ()
 
 
-def plan_input(
-    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
-) -> PlanInput:
-    """What the render targets read: the environment, its lock and committed SealedSecrets."""
-    manifests = project.relative(project.manifests_dir(resolved.name))
-    sealed = read_sealed_secrets(project, resolved)
-    return PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests, sealed=sealed)
-
-
 def render_folders(
     project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
 ) -> tuple[list[tuple[str, list[RenderedDocument]]], list[Diagnostic]]:
-    """Rendered documents per output folder (manifests first), and the targets' problems.
-
-    Targets report while planning what they cannot express or would ignore. Planning
-    errors are raised before rendering: the documents they concern were not planned, so
-    validating the rest would only add noise.
-    """
+    """Rendered documents per output folder (manifests first); planning problems (errors stop)."""
     given = plan_input(project, resolved, lockfile, registry)
     problems = [*given.sealed.problems, *plan_problems(given)]
     if has_errors(problems):

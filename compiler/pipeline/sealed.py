@@ -1,11 +1,15 @@
-"""Read an environment's committed SealedSecrets for render (the only disk access they need)."""
+"""What render's targets read: the environment, its lock and its committed SealedSecrets."""
 
 from __future__ import annotations
 
 from compiler.errors import Diagnostic
+from compiler.models.lock import Lockfile
 from compiler.models.resolved import ResolvedEnvironment
+from compiler.pipeline.environments import pod_spec_keys
 from compiler.project import Project
+from compiler.render.targets.base import PlanInput
 from compiler.secrets.sealed_files import SealedFile, SealedSecrets, parse_sealed_file
+from compiler.validate.schemas import SchemaRegistry
 
 
 def read_sealed_secrets(project: Project, resolved: ResolvedEnvironment) -> SealedSecrets:
@@ -25,3 +29,12 @@ def read_sealed_secrets(project: Project, resolved: ResolvedEnvironment) -> Seal
         if sealed is not None:
             files[sealed.name] = sealed
     return SealedSecrets(files, tuple(problems))
+
+
+def plan_input(
+    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
+) -> PlanInput:
+    """What the render targets read: the environment, its lock and committed SealedSecrets."""
+    manifests = project.relative(project.manifests_dir(resolved.name))
+    sealed = read_sealed_secrets(project, resolved)
+    return PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests, sealed=sealed)

@@ -106,7 +106,7 @@ def test_a_new_key_is_merged_beside_the_others(repo, controller):
             ["--env", "staging", "--secret", "other", "--key", "api-key"],
             VALUE,
             2,
-            "declared: llm-anthropic/api-key",
+            "declared: chat-master-key/master-key",
         ),
         (["--env", "dev", "--secret", "llm-openai", "--key", "api-key"], VALUE, 2, "seal-backend"),
         (["--env", "staging", "--secret", "llm-openai", "--key", "api-key"], "", 2, "seal-empty"),
@@ -150,7 +150,16 @@ def test_an_expired_or_missing_certificate_is_located(repo):
     (repo / "environments/staging/sealed-secrets.pem").write_bytes(expired)
     result = seal("--env", "staging", "--secret", "llm-openai", "--key", "api-key")
     assert result.exit_code == 1
-    assert "environments/staging/environment.yaml:23:18: error[seal-certificate]" in result.output
+    line = next(
+        n
+        for n, text in enumerate(
+            (repo / "environments/staging/environment.yaml").read_text().splitlines(), 1
+        )
+        if text.strip().startswith("certificate:")
+    )
+    assert (
+        f"environments/staging/environment.yaml:{line}:18: error[seal-certificate]" in result.output
+    )
     assert "expired on 2026-02-01" in result.output
     (repo / "environments/staging/sealed-secrets.pem").unlink()
     result = seal("--env", "staging", "--secret", "llm-openai", "--key", "api-key")

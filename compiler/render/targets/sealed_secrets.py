@@ -64,7 +64,17 @@ def _missing(given: PlanInput) -> Iterator[Diagnostic]:
 
 def _unused(given: PlanInput) -> Iterator[Diagnostic]:
     used = {(r.ref.name, r.ref.key) for r in declared_secrets(given.env)}
+    names = {name for name, _ in used}
     for sealed in given.sealed.files.values():
+        if sealed.name not in names:
+            yield Diagnostic(
+                sealed.locate("metadata", "name"),
+                "sealed-secret-unused",
+                f"nothing in this environment references Secret {sealed.name}: its "
+                "SealedSecret is not rendered",
+                severity=Severity.WARNING,
+            )
+            continue
         for key in sorted(sealed.encrypted):
             if (sealed.name, key) not in used:
                 yield Diagnostic(
@@ -87,9 +97,15 @@ class SealedSecretsTarget(NoRules):
         return env.environment.secrets.backend == "sealed-secrets"
 
     def plan(self, given: PlanInput) -> Iterable[PlannedDocument]:
-        """One SealedSecret per committed file."""
+        """One SealedSecret per committed file the environment references.
+
+        Like ExternalSecrets, the backend delivers exactly the declared Secrets: the
+        SealedSecret of a removed provider or model API leaves the manifests (and the
+        cluster) with it, while its committed file stays (with a warning) for a return.
+        """
         files = given.sealed.files
-        return [_document(given.env, files[name]) for name in sorted(files)]
+        used = {r.ref.name for r in declared_secrets(given.env)}
+        return [_document(given.env, files[name]) for name in sorted(files) if name in used]
 
     def problems(self, given: PlanInput) -> Iterable[Diagnostic]:
         """Referenced keys without a sealed value (errors), sealed keys unused (warnings)."""

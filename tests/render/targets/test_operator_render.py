@@ -113,10 +113,10 @@ def test_split_and_rate_limit_become_the_model_route(repo):
     edit(repo, "  models: [gemini-flash]", "  models: [gemini-flash, chat-fast]")
     edit(
         repo,
-        "gitops:",
+        "overrides:\n",
         "overrides:\n  models:\n    - name: chat-fast\n"
         "      split: [{model: gemini-flash, weight: 25}]\n"
-        "      rateLimit: {outputTokensPerUnit: 5000, unit: minute}\ngitops:",
+        "      rateLimit: {outputTokensPerUnit: 5000, unit: minute}\n",
     )
     result = render()
     assert result.exit_code == 0, result.output
@@ -132,9 +132,9 @@ def test_split_and_rate_limit_become_the_model_route(repo):
 def test_a_split_target_kthena_does_not_serve_is_refused(repo):
     edit(
         repo,
-        "gitops:",
+        "overrides:\n",
         "overrides:\n  models:\n    - name: gemini-flash\n"
-        "      split: [{model: chat-fast, weight: 30}]\ngitops:",
+        "      split: [{model: chat-fast, weight: 30}]\n",
     )
     result = render()
     assert result.exit_code == 1
