@@ -21,6 +21,7 @@ from compiler.project import ROOT_MARKERS, Project
 from compiler.scaffold import (
     KEPT_IF_PRESENT,
     copied_environment,
+    editor_schema_files,
     environment_files,
     repository_files,
 )
@@ -80,6 +81,23 @@ def add_environment(
         files = {p: copied_environment(b.decode(), namespace) for p, b in files.items()}
     written = _write_new(project, files)
     return _finish(project, env, written, ())
+
+
+def editor_schemas(project: Project, *, check: bool) -> list[str]:
+    """Bring `schemas/*.schema.json` up to this release; the stale (or written) paths.
+
+    They are what editors complete against: after upgrading modelplane, they describe
+    the inventory language of the new release only once rewritten.
+    """
+    stale = [
+        path
+        for path, data in editor_schema_files().items()
+        if not (project.root / path).is_file() or (project.root / path).read_bytes() != data
+    ]
+    if not check:
+        for path in stale:
+            atomic_write_bytes(project.root / path, editor_schema_files()[path])
+    return stale
 
 
 def _copied_files(project: Project, env: str, source: str, namespace: str) -> dict[str, bytes]:
