@@ -120,6 +120,8 @@ def _copied_files(project: Project, env: str, source: str, namespace: str) -> di
         )
     target = project.relative(project.environment_dir(env))
     text = project.environment_file(source).read_text(encoding="utf-8")
+    # A path into the source's own folder (gitops.path) must name the new one.
+    text = text.replace(f"environments/{source}/", f"environments/{env}/")
     files = {
         f"{target}/{project.environment_file(source).name}": copied_environment(text, namespace)
     }

@@ -77,7 +77,7 @@ def _param(kind: str, key: str, value: Any) -> tuple[str | None, Any]:
     elif kind in ("Gemini", "GeminiVertexAI"):
         if key in ("max_tokens", "max_output_tokens") and _positive_int(value):
             return "maxOutputTokens", value
-    elif kind == "Ollama" and not isinstance(value, bool):
+    elif kind == "Ollama" and isinstance(value, str | int | float) and not isinstance(value, bool):
         return "options", str(value) if not isinstance(value, float) else decimal_string(value)
     return None, None
 
