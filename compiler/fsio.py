@@ -1,31 +1,164 @@
-"""Atomic file replacement: a reader sees the old bytes or the new ones, never a mix."""
+"""File system doors: atomic writes that honour the umask, and guarded reads of inputs.
+
+Writes: a temporary file is created in the repository's scratch folder (`.modelplane-tmp/`,
+ignored by git through its own `.gitignore`, never seen by kustomize) and renamed over the
+target, so a reader sees the old bytes or the new ones and a crash leaves nothing visible.
+Files are created with mode 0666 and folders 0777 minus the umask, like any other tool,
+so a CI step or the GitOps agent running as another user can read them.
+
+Reads: every input (inventory, environments, locks, snapshots, templates, schemas) goes
+through `read_input`, which refuses what would leak or hang: a symbolic link leading
+outside the repository (unless MODELPLANE_FOLLOW_SYMLINKS=1), a FIFO, a device, a folder,
+a broken link or an unreadable file, each as a located error rather than a traceback.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
+from compiler.errors import CompilerError, Diagnostic, Location
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+SCRATCH_DIR = ".modelplane-tmp"
+FOLLOW_SYMLINKS_ENV = "MODELPLANE_FOLLOW_SYMLINKS"
+_FILE_MODE = 0o666  # the umask takes away what the user wants taken away
+_DIR_MODE = 0o777
+
+
+class InputFileError(CompilerError):
+    """An input file cannot be read safely."""
+
+
+def scratch_dir(root: Path) -> Path:
+    """The repository's scratch folder, created (with its `.gitignore`) on first use."""
+    scratch = root / SCRATCH_DIR
+    if not (scratch / ".gitignore").is_file():
+        with contextlib.suppress(FileExistsError):
+            scratch.mkdir(_DIR_MODE)
+        if scratch.is_symlink() or not scratch.is_dir():
+            raise OSError(errno.ENOTDIR, "not a folder modelplane made", str(scratch))
+        _write_new(scratch / ".gitignore", b"*\n")
+    return scratch
+
+
+def temp_name(folder: Path, stem: str) -> Path:
+    """A fresh, unused name in `folder` (nothing is created)."""
+    return folder / f".{stem}.{secrets.token_hex(6)}.tmp"
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, root: Path | None = None) -> None:
+    """Write `data` to `path` through a temporary file, then rename it into place.
+
+    With `root` (the repository), the temporary file lives in its scratch folder; where a
+    rename from there cannot work (another file system), next to `path` under a hidden name.
+    """
+    make_dir(path.parent)
+    if root is not None:
+        with contextlib.suppress(OSError):
+            _write_via(scratch_dir(root), path, data)
+            return
+    _write_via(path.parent, path, data)
+
+
+def _write_via(folder: Path, path: Path, data: bytes) -> None:
+    tmp = temp_name(folder, path.name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(path)
+        _write_new(tmp, data)
+        tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            Path(tmp).unlink()
+            tmp.unlink()
         raise
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+def _write_new(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def make_dir(path: Path) -> None:
+    """Create a folder (and its parents) with the umask's permissions."""
+    path.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
+
+
+def write_if_changed(path: Path, data: bytes, *, root: Path | None = None) -> bool:
     """Atomically write `data` unless the file already holds exactly it; tell if it wrote."""
     with contextlib.suppress(FileNotFoundError, IsADirectoryError):
         if path.read_bytes() == data:
             return False
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, root=root)
     return True
+
+
+def follow_symlinks() -> bool:
+    """Whether the user opted in to reading inputs through links that leave the repository."""
+    return os.environ.get(FOLLOW_SYMLINKS_ENV, "") not in ("", "0")
+
+
+def outside(path: Path, roots: tuple[Path, ...]) -> Path | None:
+    """Where `path` really leads, if that is outside every one of `roots` (None if inside)."""
+    real = Path(os.path.realpath(path))
+    for root in roots:
+        if real.is_relative_to(os.path.realpath(root)):
+            return None
+    return real
+
+
+def read_input(path: Path, roots: tuple[Path, ...], display: str) -> bytes:
+    """The bytes of an input file below one of `roots`; a located error if unsafe to read."""
+    problem = input_problem(path, roots)
+    if problem is None:
+        try:
+            return _read_regular(path)
+        except OSError as exc:
+            problem = _os_problem(exc)
+    message, hint = problem
+    raise InputFileError([Diagnostic(Location(display), "unreadable-input", message, hint=hint)])
+
+
+def input_problem(path: Path, roots: tuple[Path, ...]) -> tuple[str, str] | None:
+    """Why `path` must not be read (message, hint), or None if it may be."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return "a broken symbolic link", "point it at an existing file or delete it"
+        return "no such file", ""
+    except OSError as exc:
+        return _os_problem(exc)
+    if stat.S_ISDIR(info.st_mode):
+        return "a folder, not a file", "rename it so its name does not end in a file suffix"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a FIFO, socket or device)", "replace it with a plain file"
+    real = outside(path, roots)
+    if real is not None and not follow_symlinks():
+        return (
+            f"leads through a symbolic link outside the repository (to {real})",
+            f"copy the file into the repository, or set {FOLLOW_SYMLINKS_ENV}=1 to read it",
+        )
+    return None
+
+
+def _read_regular(path: Path) -> bytes:
+    # O_NONBLOCK: should the file have been swapped for a FIFO since the check, opening it
+    # returns at once instead of waiting for a writer; fstat then refuses it.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read()
+
+
+def _os_problem(exc: OSError) -> tuple[str, str]:
+    if isinstance(exc, PermissionError):
+        return "cannot be read: permission denied", "make it readable by this user"
+    return f"cannot be read: {exc.strerror or exc}", ""

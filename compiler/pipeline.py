@@ -6,6 +6,7 @@ import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from compiler import cache, parallel
@@ -22,7 +23,6 @@ from compiler.errors import (
     combine_errors,
     has_errors,
 )
-from compiler.fsio import atomic_write_bytes
 from compiler.inventory import (
     InventoryFiles,
     ResolvedEnvironment,
@@ -44,9 +44,11 @@ from compiler.models.lock import Lockfile
 from compiler.project import GITOPS_DIR, MANIFESTS_DIR, Project
 from compiler.render import render_documents
 from compiler.resources import plan_environment
+from compiler.runlock import repository_lock
 from compiler.schemas import SchemaRegistry
+from compiler.transaction import Transaction, recover
 from compiler.validate import ValidationContext, ValidationResult, check_documents
-from compiler.write import WriteReport, build_tree, check_tree, foreign_collisions, write_tree
+from compiler.write import WriteReport, build_tree, check_tree, foreign_collisions, stage_tree
 
 MODEL_API_KIND = ("kaos.tools/v1alpha1", "ModelAPI")
 
@@ -82,15 +84,26 @@ def lock_environments(
     dry_run: bool = False,
 ) -> list[LockOutcome]:
     """Resolve every environment's lock first; write them only if all of them resolved."""
-    registry = SchemaRegistry.load(project.schema_dirs)
-    inventory = read_inventory(project)
-    resolved = _for_each(
-        envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
-    )
-    return [
-        _finish_lock(project, env, *parts, check=check, dry_run=dry_run)
-        for env, parts in zip(envs, resolved, strict=True)
-    ]
+    with repository_lock(project.root, shared=check or dry_run):
+        if not (check or dry_run):
+            recover_interrupted(project)
+        registry = SchemaRegistry.load(project.schema_dirs)
+        inventory = read_inventory(project)
+        resolved = _for_each(
+            envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
+        )
+        transaction = Transaction(project.root)
+        try:
+            outcomes = [
+                _finish_lock(project, env, *parts, transaction, check=check, dry_run=dry_run)
+                for env, parts in zip(envs, resolved, strict=True)
+            ]
+            transaction.commit()
+        except OSError as exc:
+            raise write_failed(project, exc, "no models.lock was changed") from None
+        finally:
+            transaction.discard()
+    return outcomes
 
 
 def lock_environment(
@@ -127,6 +140,7 @@ def _finish_lock(
     result: LockResult,
     current_text: str | None,
     stale: tuple[Diagnostic, ...],
+    transaction: Transaction,
     *,
     check: bool,
     dry_run: bool,
@@ -135,7 +149,7 @@ def _finish_lock(
         return LockOutcome(env, result, stale=stale)
     if dry_run or result.text == current_text:
         return LockOutcome(env, result)
-    atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
+    transaction.stage_file(project.lock_file(env), result.text.encode("utf-8"))
     return LockOutcome(env, result, written=True)
 
 
@@ -170,14 +184,24 @@ class _Prepared:
 
 
 def render_environments(
-    project: Project, envs: Sequence[str], *, check: bool = False
+    project: Project,
+    envs: Sequence[str],
+    *,
+    check: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[RenderOutcome]:
-    """Render and validate every environment in memory; write only if all of them passed."""
-    keys = {env: cache.inputs_key(project, env) for env in envs}
-    stale = [env for env in envs if not cache.is_fresh(project, env, keys[env])]
-    prepared = {env: _Prepared(env, keys[env], cached=True) for env in envs if env not in stale}
-    prepared.update((p.env, p) for p in prepare_environments(project, stale, keys))
-    return [_finish_render(project, prepared[env], check=check) for env in envs]
+    """Render and validate every environment in memory; write all of them or none."""
+    with repository_lock(project.root, shared=check, on_wait=on_wait):
+        if not check:
+            recover_interrupted(project)
+        keys = {env: cache.inputs_key(project, env) for env in envs}
+        stale = [env for env in envs if not cache.is_fresh(project, env, keys[env])]
+        cached = {env: _Prepared(env, keys[env], cached=True) for env in envs if env not in stale}
+        prepared = {**cached, **{p.env: p for p in prepare_environments(project, stale, keys)}}
+        if check:
+            return [_check_render(project, prepared[env]) for env in envs]
+        reports = _write_all(project, [prepared[env] for env in envs])
+    return [_render_outcome(prepared[env], reports.get(env)) for env in envs]
 
 
 def render_environment(project: Project, env: str, *, check: bool = False) -> RenderOutcome:
@@ -221,20 +245,67 @@ def _prepare_or_error(
     return _Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
 
 
-def _finish_render(project: Project, prepared: _Prepared, *, check: bool) -> RenderOutcome:
+def _check_render(project: Project, prepared: _Prepared) -> RenderOutcome:
     env, trees = prepared.env, prepared.trees
     if prepared.cached:
         return RenderOutcome(env, report=WriteReport((), ()), cached=True)
-    warnings, documents = prepared.warnings, prepared.documents
-    if check:
-        drift = tuple(d for tree in trees for d in check_tree(project, tree))
-        if not drift:
-            cache.remember(project, env, prepared.key, trees)
-        return RenderOutcome(env, drift=drift, warnings=warnings, documents=documents)
-    reports = [write_tree(project, tree) for tree in trees]
-    cache.remember(project, env, prepared.key, trees)
-    report = _merge_reports(reports, trees)
-    return RenderOutcome(env, report=report, warnings=warnings, documents=documents)
+    drift = tuple(d for tree in trees for d in check_tree(project, tree))
+    if not drift:
+        cache.remember(project, env, prepared.key, trees)
+    return RenderOutcome(env, drift=drift, warnings=prepared.warnings, documents=prepared.documents)
+
+
+def _write_all(project: Project, prepared: Sequence[_Prepared]) -> dict[str, WriteReport]:
+    """Stage every environment's folders, then swap them all in one commit."""
+    transaction = Transaction(project.root)
+    try:
+        reports = {
+            p.env: _merge_reports([stage_tree(project, t, transaction) for t in p.trees], p.trees)
+            for p in prepared
+            if not p.cached
+        }
+        transaction.commit()
+    except OSError as exc:
+        raise write_failed(project, exc, "no environment was changed") from None
+    finally:
+        transaction.discard()
+    for p in prepared:
+        if not p.cached:
+            cache.remember(project, p.env, p.key, p.trees)
+    return reports
+
+
+def _render_outcome(prepared: _Prepared, report: WriteReport | None) -> RenderOutcome:
+    if prepared.cached or report is None:
+        return RenderOutcome(prepared.env, report=WriteReport((), ()), cached=True)
+    return RenderOutcome(
+        prepared.env, report=report, warnings=prepared.warnings, documents=prepared.documents
+    )
+
+
+def recover_interrupted(project: Project) -> None:
+    """Finish the commit of a run that was killed, and delete its leftovers."""
+    try:
+        recover(project.root)
+    except (OSError, ValueError, KeyError) as exc:
+        raise write_failed(
+            project, exc if isinstance(exc, OSError) else OSError(str(exc)), "nothing was changed"
+        ) from None
+
+
+def write_failed(project: Project, exc: OSError, outcome: str) -> RenderError:
+    """A located error for a failed write (no space, read-only file system, permissions)."""
+    where = project.relative(Path(exc.filename)) if exc.filename else "."
+    return RenderError(
+        [
+            Diagnostic(
+                Location(where),
+                "write-failed",
+                f"cannot write: {exc.strerror or exc}; {outcome}",
+                hint="free some space or fix the permissions, then run the command again",
+            )
+        ]
+    )
 
 
 _T = TypeVar("_T")
