@@ -33,6 +33,28 @@ class InputFileError(CompilerError):
     """An input file cannot be read safely."""
 
 
+class WriteFailedError(CompilerError):
+    """Writing failed (no space left, read-only file system, permissions)."""
+
+
+def write_failed(exc: OSError, root: Path, outcome: str) -> WriteFailedError:
+    """A located error for a failed write, saying what was (not) changed."""
+    where = "."
+    if exc.filename:
+        path = Path(exc.filename).absolute()
+        where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return WriteFailedError(
+        [
+            Diagnostic(
+                Location(where),
+                "write-failed",
+                f"cannot write: {exc.strerror or exc}; {outcome}",
+                hint="free some space or fix the permissions, then run the command again",
+            )
+        ]
+    )
+
+
 def scratch_dir(root: Path) -> Path:
     """The repository's scratch folder, created (with its `.gitignore`) on first use."""
     scratch = root / SCRATCH_DIR
@@ -41,7 +63,7 @@ def scratch_dir(root: Path) -> Path:
             scratch.mkdir(_DIR_MODE)
         if scratch.is_symlink() or not scratch.is_dir():
             raise OSError(errno.ENOTDIR, "not a folder modelplane made", str(scratch))
-        _write_new(scratch / ".gitignore", b"*\n")
+        _write_via(scratch, scratch / ".gitignore", b"*\n")  # never a half-written one
     return scratch
 
 
@@ -67,7 +89,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, root: Path | None = None) -> 
 def _write_via(folder: Path, path: Path, data: bytes) -> None:
     tmp = temp_name(folder, path.name)
     try:
-        _write_new(tmp, data)
+        write_new_file(tmp, data)
         tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -75,12 +97,17 @@ def _write_via(folder: Path, path: Path, data: bytes) -> None:
         raise
 
 
-def _write_new(path: Path, data: bytes) -> None:
+def write_new_file(path: Path, data: bytes) -> None:
+    """Create `path` (it must not exist) holding `data`, with the umask's permissions."""
+    # Plain os calls: Path.write_bytes adds an fstat, an ioctl and an lseek per file,
+    # which add up over tens of thousands of new files in a fresh staging folder.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _FILE_MODE)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None  # say which file
     finally:
         os.close(fd)
 

@@ -53,7 +53,10 @@ def run_forked(
     try:
         results = list(pool.map(functools.partial(_call, work), tasks))
     except BaseException:
-        # Ctrl-C or a failure: do not wait for the other workers; they die with us.
+        # Ctrl-C or a failure: stop the other workers now rather than wait for their
+        # tasks (the pool's exit handler would join them).
+        for child in multiprocessing.active_children():
+            child.kill()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()

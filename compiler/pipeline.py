@@ -6,7 +6,6 @@ import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
 from compiler import cache, parallel
@@ -23,6 +22,7 @@ from compiler.errors import (
     combine_errors,
     has_errors,
 )
+from compiler.fsio import write_failed
 from compiler.inventory import (
     InventoryFiles,
     ResolvedEnvironment,
@@ -100,7 +100,7 @@ def lock_environments(
             ]
             transaction.commit()
         except OSError as exc:
-            raise write_failed(project, exc, "no models.lock was changed") from None
+            raise write_failed(exc, project.root, "no models.lock was changed") from None
         finally:
             transaction.discard()
     return outcomes
@@ -266,7 +266,7 @@ def _write_all(project: Project, prepared: Sequence[_Prepared]) -> dict[str, Wri
         }
         transaction.commit()
     except OSError as exc:
-        raise write_failed(project, exc, "no environment was changed") from None
+        raise write_failed(exc, project.root, "no environment was changed") from None
     finally:
         transaction.discard()
     for p in prepared:
@@ -289,23 +289,8 @@ def recover_interrupted(project: Project) -> None:
         recover(project.root)
     except (OSError, ValueError, KeyError) as exc:
         raise write_failed(
-            project, exc if isinstance(exc, OSError) else OSError(str(exc)), "nothing was changed"
+            exc if isinstance(exc, OSError) else OSError(str(exc)), project.root, "nothing changed"
         ) from None
-
-
-def write_failed(project: Project, exc: OSError, outcome: str) -> RenderError:
-    """A located error for a failed write (no space, read-only file system, permissions)."""
-    where = project.relative(Path(exc.filename)) if exc.filename else "."
-    return RenderError(
-        [
-            Diagnostic(
-                Location(where),
-                "write-failed",
-                f"cannot write: {exc.strerror or exc}; {outcome}",
-                hint="free some space or fix the permissions, then run the command again",
-            )
-        ]
-    )
 
 
 _T = TypeVar("_T")

@@ -18,9 +18,11 @@ from compiler.discovery.run import (
     write_snapshots,
 )
 from compiler.errors import Diagnostic, UsageError
+from compiler.fsio import write_failed
 from compiler.inventory import ResolvedEnvironment, load_environment
 from compiler.models.inventory import Provider
 from compiler.project import Project
+from compiler.runlock import repository_lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,11 @@ def discover_environment(
         outcome = discover_providers(
             chosen, client=http, environ=environ, progress=progress, options=options
         )
-    written = write_snapshots(outcome, project.snapshots_dir(env))
+    try:
+        with repository_lock(project.root):
+            written = write_snapshots(outcome, project.snapshots_dir(env), root=project.root)
+    except OSError as exc:
+        raise write_failed(exc, project.root, "snapshots not written may be missing") from None
     failures = tuple(
         Diagnostic(
             resolved.locate("providers", name),

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from compiler.errors import CompilerError, Diagnostic, Location
-from compiler.fsio import SCRATCH_DIR, scratch_dir
+from compiler.fsio import SCRATCH_DIR, scratch_dir, write_failed
 
 LOCK_FILE = "lock"
 TIMEOUT_ENV = "MODELPLANE_LOCK_TIMEOUT"
@@ -37,9 +37,9 @@ def repository_lock(
     """Hold the repository's lock (exclusive unless `shared`) for the `with` block."""
     try:
         fd = _open(root, shared=shared)
-    except OSError:
+    except OSError as exc:
         if not shared:
-            raise
+            raise write_failed(exc, root, "nothing was changed") from None
         yield  # a reader in a read-only checkout: nobody can be writing here either
         return
     try:

@@ -13,12 +13,13 @@ import contextlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from compiler.errors import Diagnostic, Location, RenderError
-from compiler.fsio import make_dir
+from compiler.fsio import make_dir, write_new_file
 from compiler.models.artifacts import OutputTree, RenderedDocument
 from compiler.project import INDEX_FILE, MANIFESTS_DIR, Project
 from compiler.transaction import Transaction
@@ -171,7 +172,7 @@ def refuse_unsafe_output(project: Project, root: Path) -> None:
         problem = "is a symbolic link; modelplane does not replace or follow it"
     elif root.exists() and not root.is_dir():
         problem = "is not a folder"
-    elif root.exists() and not os.access(root, os.W_OK):
+    elif root.exists() and not _writable(root):
         problem = "is read-only; modelplane will not replace it behind your back"
     elif not os.access(_existing(root.parent), os.W_OK):
         problem = "cannot be replaced: its parent folder is read-only"
@@ -186,6 +187,12 @@ def refuse_unsafe_output(project: Project, root: Path) -> None:
                 )
             ]
         )
+
+
+def _writable(folder: Path) -> bool:
+    # The mode bits too: root may write anywhere, but a folder made read-only on purpose
+    # (chmod a-w) says "do not touch" to root as well.
+    return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & stat.S_IWUSR)
 
 
 def _existing(path: Path) -> Path:
@@ -233,19 +240,7 @@ def _fill(staging: Path, files: Mapping[str, bytes], disk: Mapping[str, Path]) -
         old = disk.get(path)
         if old is not None and _same(old, data) and _link(old, target):
             continue
-        _create(target, data)
-
-
-def _create(target: Path, data: bytes) -> None:
-    # Plain os calls: Path.write_bytes adds an fstat, an ioctl and an lseek per file,
-    # which add up over tens of thousands of new files in a fresh staging folder.
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
+        write_new_file(target, data)
 
 
 def _carry_over(staging: Path, foreign: Mapping[str, Path]) -> None:

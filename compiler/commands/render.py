@@ -33,7 +33,12 @@ def command(ctx: Context, envs: tuple[str, ...], all_envs: bool, check: bool) ->
 
     with reporting(ctx):
         project = current_project()
-        outcomes = render_environments(project, selected_envs(project, envs, all_envs), check=check)
+        outcomes = render_environments(
+            project,
+            selected_envs(project, envs, all_envs),
+            check=check,
+            on_wait=lambda note: click.echo(note, err=True),
+        )
         drift = [d for o in outcomes for d in o.drift]
         emit_diagnostics(ctx, [w for o in outcomes for w in o.warnings] + drift)
         for outcome in outcomes:

@@ -21,13 +21,18 @@ _RENDER = (sys.executable, "-m", "compiler", "render")
 
 
 def git_repo(dest: Path) -> Path:
-    """The example repository with foreign files in prod, committed to a fresh git repo."""
+    """The example repository with foreign files in prod, committed to a fresh git repo,
+    rendered once (so the scratch folder exists)."""
     root = copy_example(dest)
     for rel, data in FOREIGN.items():
         (root / "environments" / "prod" / rel).write_bytes(data)
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    # A first run makes the scratch folder and its lock, as any earlier run would have.
+    subprocess.run(
+        [*_RENDER, "--env", "dev"], cwd=root, env=cli_env(), capture_output=True, check=True
+    )
     return root
 
 
