@@ -257,7 +257,7 @@ def run_cli(label: str, root: Path, *args: str) -> Measure:
 
 def rendered_documents(root: Path, env: str) -> list[Any]:
     """Every YAML document modelplane wrote for `env`, parsed back into plain data."""
-    from compiler.yamlio import parse_manifest
+    from compiler.yamlio.manifests import parse_manifest
 
     folder = root / "environments" / env / "manifests"
     return [parse_manifest(p.read_text("utf-8")) for p in sorted(folder.rglob("*.yaml"))]

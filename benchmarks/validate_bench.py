@@ -18,8 +18,8 @@ import kubernetes_validate
 
 from compiler.errors import Location, has_errors
 from compiler.models.artifacts import RenderedDocument
-from compiler.schemas import SchemaRegistry
-from compiler.validate import ValidationContext, check_documents
+from compiler.validate.run import ValidationContext, check_documents
+from compiler.validate.schemas import SchemaRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMESPACE = "llm-bench"

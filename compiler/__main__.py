@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compiler.cli import main
+from compiler.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -15,6 +15,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     INTERNAL = 3
     NETWORK = 4
+    INTERRUPTED = 130
 
 
 class Severity(enum.Enum):
@@ -117,6 +118,11 @@ class UsageError(CompilerError):
     """The command line names something that does not exist."""
 
     exit_code = ExitCode.USAGE
+
+
+def usage_error(message: str, hint: str = "") -> UsageError:
+    """The one way to say the command line is wrong."""
+    return UsageError([Diagnostic(Location("<command line>"), "usage", message, hint=hint)])
 
 
 def combine_errors(errors: Sequence[CompilerError]) -> CompilerError:

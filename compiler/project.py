@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,9 +113,3 @@ def _layers(own: Path, name: str) -> list[Path]:
     if builtin is not None and (not layers or builtin.resolve() != own.resolve()):
         layers.append(builtin)
     return layers
-
-
-def project_from_env_or_cwd() -> Project:
-    """Honour MODELPLANE_ROOT, else search upwards from the working directory."""
-    root = os.environ.get("MODELPLANE_ROOT")
-    return Project(Path(root).resolve()) if root else find_project()

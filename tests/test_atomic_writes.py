@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from compiler import pipeline
-from compiler.errors import RenderError
+from compiler.errors import CompilerError
+from compiler.output.write import read_owned
+from compiler.pipeline import render as pipeline
 from compiler.project import Project
-from compiler.write import read_owned
 from tests.helpers import (
     cli_env,
     copy_example,
@@ -199,7 +199,7 @@ def test_an_interrupted_swap_restores_the_previous_tree(
     # Calls: the journal's write, the old folder moved aside, the new one moved in.
     monkeypatch.setattr(Path, "rename", flaky_rename)
     monkeypatch.setattr(os, "replace", flaky_replace)
-    with pytest.raises(RenderError, match="problem") as failure:
+    with pytest.raises(CompilerError, match="problem") as failure:
         pipeline.render_environment(Project(repo), "dev")
     assert [d.code for d in failure.value.diagnostics] == ["write-failed"]
     monkeypatch.setattr(Path, "rename", real_rename)

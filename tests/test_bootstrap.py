@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from compiler import pipeline
+from compiler.pipeline import render as pipeline
 from compiler.project import Project
 from tests.repo import copy_example
 

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from compiler import pipeline
+from compiler.pipeline import render as pipeline
 from compiler.project import Project, builtin_dir
-from compiler.schemas import SchemaRegistry
+from compiler.validate.schemas import SchemaRegistry
 from tests.repo import ROOT, copy_example
 
 

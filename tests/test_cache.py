@@ -2,42 +2,49 @@ from __future__ import annotations
 
 import pytest
 
-from compiler import pipeline
+from compiler.cli.options import Context
+from compiler.pipeline import render as pipeline
 from compiler.project import Project
 from tests.repo import copy_example
 
+CACHED = pipeline.RenderSettings(use_cache=True)
+
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    monkeypatch.delenv("MODELPLANE_NO_CACHE")
+def project(tmp_path):
     return Project(copy_example(tmp_path))
 
 
 def test_unchanged_rerender_is_skipped_and_any_change_is_noticed(project):
-    assert not pipeline.render_environment(project, "prod").cached
-    assert pipeline.render_environment(project, "prod").cached
+    assert not pipeline.render_environment(project, "prod", settings=CACHED).cached
+    assert pipeline.render_environment(project, "prod", settings=CACHED).cached
     assert (project.root / ".modelplane-cache" / ".gitignore").read_text() == "*\n"
 
     chat = project.manifests_dir("prod") / "modelapis" / "chat.yaml"
     chat.write_text(chat.read_text() + "# edited by hand\n")
-    outcome = pipeline.render_environment(project, "prod")
+    outcome = pipeline.render_environment(project, "prod", settings=CACHED)
     assert not outcome.cached and outcome.report.written == ("modelapis/chat.yaml",)
 
-    assert pipeline.render_environment(project, "prod").cached
+    assert pipeline.render_environment(project, "prod", settings=CACHED).cached
     models = project.inventory_dir / "models.yaml"
     models.write_text(models.read_text().replace("temperature: 0.2", "temperature: 0.3"))
-    assert not pipeline.render_environment(project, "prod").cached
+    assert not pipeline.render_environment(project, "prod", settings=CACHED).cached
 
 
 def test_check_trusts_the_cache_only_when_files_are_untouched(project):
-    pipeline.render_environment(project, "prod")
+    pipeline.render_environment(project, "prod", settings=CACHED)
     route = project.manifests_dir("prod") / "httproutes" / "chat.yaml"
     route.unlink()
-    drift = pipeline.render_environment(project, "prod", check=True).drift
+    drift = pipeline.render_environment(project, "prod", check=True, settings=CACHED).drift
     assert [d.code for d in drift] == ["manifest-missing"]
 
 
-def test_the_cache_can_be_bypassed(project, monkeypatch):
-    pipeline.render_environment(project, "prod")
-    monkeypatch.setenv("MODELPLANE_NO_CACHE", "1")
-    assert not pipeline.render_environment(project, "prod").cached
+def test_the_cache_can_be_bypassed(project):
+    pipeline.render_environment(project, "prod", settings=CACHED)
+    uncached = pipeline.RenderSettings(use_cache=False)
+    assert not pipeline.render_environment(project, "prod", settings=uncached).cached
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", True), ("0", True), ("1", False)])
+def test_the_cli_reads_modelplane_no_cache(value, expected):
+    assert Context(environ={"MODELPLANE_NO_CACHE": value}).use_cache is expected

@@ -7,10 +7,11 @@ import json
 import pytest
 
 from compiler.errors import LockError
-from compiler.inventory import load_environment, read_inventory
-from compiler.lock import read_lockfile, read_snapshots
+from compiler.inventory.load import load_environment, read_inventory
+from compiler.lock.files import read_lockfile, read_snapshots
 from compiler.project import Project
-from compiler.yamlio import load_json, load_yaml
+from compiler.yamlio.manifests import load_json
+from compiler.yamlio.source import load_yaml
 from tests.repo import copy_example
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import cli
+from compiler.cli.main import cli
 from tests.repo import copy_example, tree_digest
 
 CASES = Path(__file__).parent / "cases" / "invalid-inputs"

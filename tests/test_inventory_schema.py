@@ -6,14 +6,14 @@ import jsonschema_rs
 import pytest
 import yaml
 
-from compiler.inventory_schema import schema_files
+from compiler.inventory.schema import schema_files
 from tests.repo import ROOT
 
 
 @pytest.mark.parametrize("name", sorted(schema_files()))
 def test_committed_schema_is_fresh(name):
     committed = (ROOT / "schemas" / name).read_text()
-    assert committed == schema_files()[name], "run `python -m compiler.inventory_schema`"
+    assert committed == schema_files()[name], "run `python -m compiler.inventory.schema`"
 
 
 @pytest.mark.parametrize(

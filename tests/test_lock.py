@@ -5,9 +5,10 @@ import json
 import pytest
 
 from compiler.errors import LockError
-from compiler.inventory import load_environment
-from compiler.lock import LockOptions, read_lockfile, read_snapshots, resolve_lock
-from compiler.pipeline import lock_environment
+from compiler.inventory.load import load_environment
+from compiler.lock.files import read_lockfile, read_snapshots
+from compiler.lock.resolve import LockOptions, resolve_lock
+from compiler.pipeline.lock import lock_environment
 from compiler.project import Project
 from tests.repo import copy_example
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from compiler.merge import merge_override, schema_merge_keys, strategic_merge
+from compiler.inventory.merge import merge_override, schema_merge_keys, strategic_merge
 
 
 def test_override_maps_merge_deeply_and_null_removes():

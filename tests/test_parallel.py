@@ -4,8 +4,10 @@ import pickle
 
 import pytest
 
-from compiler import parallel, pipeline
+from compiler.cli.options import Context
 from compiler.errors import Diagnostic, ExitCode, InventoryError, Location, combine_errors
+from compiler.pipeline import parallel
+from compiler.pipeline import render as pipeline
 from compiler.project import Project
 from tests.repo import copy_example, tree_digest
 
@@ -20,18 +22,18 @@ def test_worker_processes_render_exactly_what_one_process_does(project, monkeypa
     for env in project.environment_names():
         for path in project.manifests_dir(env).rglob("*.yaml"):
             path.write_text("scrambled\n")
-    monkeypatch.setenv("MODELPLANE_JOBS", "2")
-    pipeline.render_environments(project, project.environment_names())
+    settings = pipeline.RenderSettings(jobs=2)
+    pipeline.render_environments(project, project.environment_names(), settings=settings)
     assert tree_digest(project.environments_dir) == before
 
 
 def test_errors_from_every_worker_are_reported_together(project, monkeypatch):
-    monkeypatch.setenv("MODELPLANE_JOBS", "3")
+    settings = pipeline.RenderSettings(jobs=3)
     for env in ("dev", "staging"):
         env_file = project.environment_file(env)
         env_file.write_text(env_file.read_text().replace("namespace: llm-", "namespace: LLM_"))
     with pytest.raises(InventoryError) as err:
-        pipeline.render_environments(project, project.environment_names())
+        pipeline.render_environments(project, project.environment_names(), settings=settings)
     assert sorted(d.location.path for d in err.value.diagnostics) == [
         "environments/dev/environment.yaml",
         "environments/staging/environment.yaml",
@@ -51,6 +53,6 @@ def test_compiler_errors_survive_pickling_with_their_exit_code():
     [("", 3, 10, 1), ("", 1, 10_000, 1), ("2", 3, 10, 2), ("8", 3, 10, 3), ("0", 3, 10_000, 1)],
 )
 def test_worker_count(monkeypatch, setting, tasks, items, expected):
-    monkeypatch.setenv("MODELPLANE_JOBS", setting)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
-    assert parallel.jobs(tasks, items) == expected
+    requested = Context(environ={"MODELPLANE_JOBS": setting}).jobs
+    assert parallel.jobs(tasks, items, requested) == expected

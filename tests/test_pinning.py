@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from compiler.lock.pinning import Pin, PinFailure, classify, pin_model, split_version
 from compiler.models.inventory import Model
 from compiler.models.snapshot import Snapshot, SnapshotModel
-from compiler.pinning import Pin, PinFailure, classify, pin_model, split_version
 
 
 def snap(*ids, aliases=None, created=None):

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from compiler.errors import Location, RenderError
-from compiler.render import make_environment, render_documents
-from compiler.resources import PlannedDocument
+from compiler.models.artifacts import PlannedDocument
+from compiler.render.templates import make_environment, render_documents
 from tests.repo import write_files
 
 ORIGIN = Location("inventory/x.yaml", 3, 5)

@@ -2,7 +2,7 @@
 
 The project validates against its own vendored schemas; this checks those renders
 against the CRDs the operators actually install (`../shared/upstream/crds`), converted
-by `compiler.crds` the way the API server enforces them (unknown fields rejected,
+by `compiler.validate.crds` the way the API server enforces them (unknown fields rejected,
 ObjectMeta checked). Only the OpenAPI schema is evaluated; CEL rules are tested elsewhere.
 Built-in kinds (no CRD: core, apps, autoscaling, ...) are out of scope here.
 """
@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from compiler.crds import convert_crd, is_crd
-from compiler.schemas import compile_schema
-from compiler.yamlio import parse_documents
+from compiler.validate.crds import convert_crd, is_crd
+from compiler.validate.schemas import compile_schema
+from compiler.yamlio.manifests import parse_documents
 from tests.helpers import UPSTREAM_CRDS, example_environments, manifest_documents
 
 KindKey = tuple[str, str]

@@ -4,8 +4,8 @@ import pytest
 
 from compiler.errors import Location, RenderError
 from compiler.models.artifacts import RenderedDocument
+from compiler.output.write import build_tree, check_tree, read_owned, write_tree
 from compiler.project import INDEX_FILE, Project
-from compiler.write import build_tree, check_tree, read_owned, write_tree
 
 ORIGIN = Location("inventory/x.yaml", 1, 1)
 

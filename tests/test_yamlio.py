@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compiler.errors import Location
-from compiler.yamlio import YamlLoadError, dump_document, emit_value, load_yaml, parse_manifest
+from compiler.yamlio.emit import dump_document, emit_value
+from compiler.yamlio.manifests import parse_manifest
+from compiler.yamlio.source import YamlLoadError, load_yaml
 
 scalars = st.one_of(
     st.none(),
@@ -125,10 +127,10 @@ def test_empty_file_loads_as_none():
 
 def test_alias_bombs_are_stopped_with_a_located_error():
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
-    for level in range(1, 9):
+    for level in range(1, 5):
         refs = ", ".join([f"*a{level - 1}"] * 9)
         lines.append(f"a{level}: &a{level} [{refs}]")
     with pytest.raises(YamlLoadError) as err:
-        load_yaml("\n".join(lines) + "\n", "bomb.yaml")
+        load_yaml("\n".join(lines) + "\n", "bomb.yaml", max_nodes=10_000)
     [problem] = err.value.diagnostics
     assert problem.code == "yaml-too-large" and problem.location.path == "bomb.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from compiler.errors import Location
 
@@ -86,3 +86,16 @@ class OutputTree:
     env: str
     files: Mapping[str, bytes]
     folder: str = "manifests"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDocument:
+    """One object to render: template, output path, context and inventory origin."""
+
+    template: str
+    path: str
+    context: Mapping[str, Any]
+    origin: Location
+    field_origins: Mapping[JsonPath, Location] = field(default_factory=dict)
+    # Values copied verbatim from the inventory (podSpec) are located path by path.
+    field_locators: Mapping[JsonPath, Callable[[JsonPath], Location]] = field(default_factory=dict)

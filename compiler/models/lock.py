@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 LOCK_FORMAT = 1
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 MatchKind = Literal["exact", "alias", "glob"]
 PinSource = Literal["listed", "alias-map", "dated-suffix", "newest-match", "undiscovered"]
@@ -17,7 +17,7 @@ PinSource = Literal["listed", "alias-map", "dated-suffix", "newest-match", "undi
 class LockedProvider(BaseModel):
     """What the lock saw of one provider's snapshot."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     snapshot_digest: str | None = Field(
         alias="snapshotDigest", description="Digest of the snapshot content; null when none."
@@ -27,7 +27,7 @@ class LockedProvider(BaseModel):
 class LockedModel(BaseModel):
     """One logical model pinned to one upstream id."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     provider: str
     selector: str = Field(description="The inventory's `model` value.")
@@ -39,7 +39,7 @@ class LockedModel(BaseModel):
 class Lockfile(BaseModel):
     """A whole lockfile: sorted, timestamp-free, digest of its inputs."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     version: int = Field(default=LOCK_FORMAT)
     inputs_digest: str = Field(alias="inputsDigest")

@@ -16,7 +16,7 @@ from compiler.digests import sha256_json
 
 SNAPSHOT_FORMAT = 1
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 DetailValue = str | int | float | bool | None
 
@@ -24,7 +24,7 @@ DetailValue = str | int | float | bool | None
 class SnapshotSource(BaseModel):
     """Where and when the list was fetched; not part of the content digest."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     url: str = Field(description="The list endpoint that was asked, without credentials.")
     fetched_at: str | None = Field(
@@ -35,7 +35,7 @@ class SnapshotSource(BaseModel):
 class SnapshotModel(BaseModel):
     """One upstream model id as the provider reports it."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     id: str = Field(min_length=1, description="The id a client sends upstream.")
     created: str | None = Field(
@@ -59,7 +59,7 @@ class SnapshotModel(BaseModel):
 class Snapshot(BaseModel):
     """The normalized model list of one provider."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     format: int = Field(default=SNAPSHOT_FORMAT, description="Snapshot format version.")
     provider: str = Field(description="Inventory name of the provider.")

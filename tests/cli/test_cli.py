@@ -7,7 +7,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import cli
+from compiler.cli.main import cli
 from tests.repo import ROOT, copy_example
 
 
@@ -116,7 +116,7 @@ def test_github_format_is_automatic_under_actions(repo, monkeypatch):
 
 
 def test_internal_errors_have_no_traceback_unless_asked(repo, monkeypatch):
-    import compiler.pipeline as pipeline
+    import compiler.pipeline.render as pipeline
 
     def boom(*args, **kwargs):
         raise ValueError("kaboom")
@@ -132,7 +132,7 @@ def test_internal_errors_have_no_traceback_unless_asked(repo, monkeypatch):
 
 def test_python_dash_m_and_help_are_light():
     code = (
-        "import sys, compiler.cli; heavy = {'jinja2', 'pydantic', 'httpx', 'ruamel', "
+        "import sys, compiler.cli.main; heavy = {'jinja2', 'pydantic', 'httpx', 'ruamel', "
         "'jsonschema_rs', 'yaml_rs', 'deepdiff', 'kubernetes_validate'}; "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
@@ -201,7 +201,7 @@ def test_format_can_follow_the_subcommand(repo):
 
 
 def test_internal_errors_never_print_a_secret_and_honour_json(repo, monkeypatch):
-    import compiler.pipeline as pipeline
+    import compiler.pipeline.render as pipeline
 
     def boom(*args, **kwargs):
         raise ValueError("bad header sk-proj-abcdefghijklmnopqrstuvwxyz123456")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import cli
+from compiler.cli.main import cli
 from tests.discovery.server import FakeProvider, file_reply
 
 REPO = Path(__file__).resolve().parents[2]

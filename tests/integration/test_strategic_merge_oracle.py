@@ -2,7 +2,7 @@
 
 kustomize knows the PodSpec merge keys for built-in kinds (it only gets custom resources
 wrong), so for each case the same base pod spec and patch go through a strategic-merge
-patch on a Deployment and through `compiler.merge.strategic_merge` with the keys read
+patch on a Deployment and through `compiler.inventory.merge.strategic_merge` with the keys read
 from the vendored ModelAPI schema; the results must be equal.
 
 Order: kustomize (kyaml) emits the patch's items of a keyed list first, then the rest
@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 import yaml
 
-from compiler.merge import MergeKeys, strategic_merge
-from compiler.pipeline import pod_spec_keys
-from compiler.schemas import SchemaRegistry
+from compiler.inventory.merge import MergeKeys, strategic_merge
+from compiler.pipeline.environments import pod_spec_keys
+from compiler.validate.schemas import SchemaRegistry
 from tests.helpers import REPO_ROOT
 
 pytestmark = pytest.mark.integration
@@ -151,7 +151,7 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 # Ports whose `protocol` is left out: the key defaults to TCP (the schema says so, and
-# kustomize and the API server treat it so), but compiler.merge requires every item to
+# kustomize and the API server treat it so), but compiler.inventory.merge requires every item to
 # carry every list-map key and otherwise replaces the list, dropping the base's ports.
 PORT_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "ports-add-without-protocol": (

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from compiler.cli import cli
+from compiler.cli.main import cli
 from tests.review.edits import apply_edits
 from tests.review.gitrepo import ROOT, commit_all, copy_example, git, overlay
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import cli
-from compiler.commands import diff as diff_command
+from compiler.cli import diff as diff_command
+from compiler.cli.main import cli
 from tests.review.gitrepo import ROOT, init_example_repo
 
 
@@ -144,8 +144,8 @@ def test_models_usage_errors(repo, args):
 
 def test_help_stays_light():
     code = (
-        "import sys, compiler.cli; "
-        "print(sorted(m for m in ('deepdiff', 'compiler.review') if m in sys.modules))"
+        "import sys, compiler.cli.main; "
+        "print(sorted(m for m in ('deepdiff', 'compiler.pipeline.review') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.diff import REDACTED, Resource, diff_resources
-from compiler.diff_markdown import split_markdown
-from compiler.diff_report import format_text
 from compiler.errors import UsageError
 from compiler.gitio import open_base
-from compiler.review import EnvDiff, Review
-from compiler.structdiff import FieldChange, ItemKey, diff_values, format_path
+from compiler.review.fields import FieldChange, ItemKey, diff_values, format_path
+from compiler.review.markdown import split_markdown
+from compiler.review.model import EnvDiff, Review
+from compiler.review.resources import REDACTED, Resource, diff_resources
+from compiler.review.text import format_text
 from tests.review.gitrepo import commit_all, git
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from compiler.lockdiff import LockSide, Usage, summarize_lock
 from compiler.models.lock import LockedModel, Lockfile
 from compiler.models.snapshot import Snapshot, SnapshotModel
+from compiler.review.lockdiff import LockSide, Usage, summarize_lock
 
 
 def _lock(**pins: str) -> Lockfile:

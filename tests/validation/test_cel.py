@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_identical_sub_objects_are_judged_once_but_reported_at_each_place():
-    from compiler.celrules import CelEngine
+    from compiler.validate.cel.rules import CelEngine
 
     schema = {
         "type": "object",

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from compiler.celrules import CelEngine
-from compiler.structural import apply_defaults
+from compiler.validate.cel.rules import CelEngine
+from compiler.validate.structural import apply_defaults
 
 
 def _schema(rules: list[dict[str, Any]], **props: Any) -> dict[str, Any]:
@@ -139,8 +139,8 @@ def test_quantity_of_garbage_is_an_evaluation_error() -> None:
 def test_every_rule_in_the_project_schemas_compiles(repo_schemas) -> None:
     import re
 
-    from compiler.cellib import KUBERNETES_FUNCTIONS
-    from compiler.schemas import SchemaRegistry
+    from compiler.validate.cel.library import KUBERNETES_FUNCTIONS
+    from compiler.validate.schemas import SchemaRegistry
 
     registry = SchemaRegistry.load(repo_schemas)
     engine = CelEngine()

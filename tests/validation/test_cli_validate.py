@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import cli
+from compiler.cli.main import cli
 
 from .conftest import REPO_ROOT, UPSTREAM_CRDS
 

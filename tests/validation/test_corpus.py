@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from compiler.cli.report import format_diagnostics
 from compiler.errors import CompilerError, Diagnostic
-from compiler.models.inventory import Policies
+from compiler.models.environment import Policies
 from compiler.project import Project
-from compiler.report import format_diagnostics
-from compiler.schemas import SchemaRegistry
-from compiler.validate import ValidationContext, validate_paths
+from compiler.validate.run import ValidationContext, validate_paths
+from compiler.validate.schemas import SchemaRegistry
 
 from .conftest import REPO_ROOT
 
@@ -78,7 +78,7 @@ def _diagnose_repository(case: Path, registry: SchemaRegistry) -> list[Diagnosti
 
 
 def _validate_project(project: Project, registry: SchemaRegistry) -> list[Diagnostic]:
-    from compiler.pipeline import validate_environment
+    from compiler.pipeline.validate import validate_environment
 
     found: list[Diagnostic] = []
     for env in project.environment_names():

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.crds import NotACrdError, convert_crd, convert_structural, share_subschemas
-from compiler.schemas import SchemaLoadError, SchemaRegistry, import_crds
+from compiler.validate.crds import NotACrdError, convert_crd, convert_structural, share_subschemas
+from compiler.validate.schemas import SchemaLoadError, SchemaRegistry, import_crds
 
 CRD = {
     "apiVersion": "apiextensions.k8s.io/v1",

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from compiler.crossrefs import check_backend_refs, check_unique_names
 from compiler.errors import Location
-from compiler.modelapi_checks import model_matches, pod_env_names
 from compiler.models.artifacts import RenderedDocument
-from compiler.secretrefs import check_secret_refs
+from compiler.render.targets.kaos_rules import model_matches, pod_env_names
+from compiler.render.targets.route_rules import check_backend_refs
+from compiler.validate.rules.unique_names import check_unique_names
+from compiler.validate.rules.secret_refs import check_secret_refs
 
 AT = Location("inventory/x.yaml", 1, 1)
 

@@ -9,8 +9,8 @@ import pytest
 
 from compiler.errors import Diagnostic, has_errors
 from compiler.project import Project
-from compiler.schemas import SchemaRegistry, import_crds
-from compiler.validate import validate_paths
+from compiler.validate.run import validate_paths
+from compiler.validate.schemas import SchemaRegistry, import_crds
 
 from .conftest import REPO_ROOT, UPSTREAM_CRDS
 from .test_corpus import CASE_DIRS, diagnose
@@ -47,7 +47,7 @@ def test_every_own_kind_is_imported(own: SchemaRegistry, imported: SchemaRegistr
 def test_example_environment_same_verdict(
     env: str, own: SchemaRegistry, imported: SchemaRegistry
 ) -> None:
-    from compiler.pipeline import validate_environment
+    from compiler.pipeline.validate import validate_environment
 
     project = Project(REPO_ROOT)
     mine = validate_environment(project, env, own)

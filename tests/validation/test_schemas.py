@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from compiler.crds import NotACrdError, convert_crd
-from compiler.merge import schema_merge_keys
-from compiler.schemas import SchemaLoadError, SchemaRegistry, dump_schema, schema_path
-from compiler.yamlio import parse_documents
+from compiler.inventory.merge import schema_merge_keys
+from compiler.validate.crds import NotACrdError, convert_crd
+from compiler.validate.schemas import SchemaLoadError, SchemaRegistry, dump_schema, schema_path
+from compiler.yamlio.manifests import parse_documents
 
 MODELAPI = ("kaos.tools/v1alpha1", "ModelAPI")
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.findings import redact
-from compiler.secrets import find_secret
+from compiler.models.findings import redact
+from compiler.secrets.patterns import find_secret
 
 
 @pytest.mark.parametrize(

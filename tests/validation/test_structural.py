@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from compiler.structural import apply_defaults, deref
+from compiler.validate.structural import apply_defaults, deref
 
 
 def test_defaults_fill_missing_fields_recursively() -> None:

@@ -1,0 +1,3 @@
+"""The command line: options in, one pipeline call, report out, exit code."""
+
+from __future__ import annotations

@@ -1,0 +1,41 @@
+"""`modelplane schemas import`: convert real CRDs into the repository's schemas/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from compiler.cli.options import Context, current_project, say
+from compiler.errors import Diagnostic, ExitCode, Location, UsageError
+
+
+@click.group(name="schemas")
+def command() -> None:
+    """Manage the JSON Schemas modelplane validates against."""
+
+
+@command.command(name="import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Target folder (default: the repository's schemas/).",
+)
+@click.pass_obj
+def import_command(ctx: Context, sources: tuple[Path, ...], into: Path | None) -> ExitCode:
+    """Convert every served version of the CRDs in FILE|DIR into schemas/<group>/<version>/."""
+    from compiler.project import SCHEMAS_DIR
+    from compiler.validate.schemas import SchemaLoadError, import_crds
+
+    project = current_project(ctx)
+    target = into or project.root / SCHEMAS_DIR
+    try:
+        written = import_crds(sources, target)
+    except SchemaLoadError as exc:
+        problem = Diagnostic(Location("<command line>"), "schemas-import", str(exc))
+        raise UsageError([problem]) from None
+    for path in written:
+        say(ctx, f"wrote {project.relative(path)}")
+    return ExitCode.OK

@@ -1,0 +1,88 @@
+"""A local, disposable record of the last render, so an unchanged re-render does no work.
+
+It lives in `.modelplane-cache/` (git-ignored by a `.gitignore` it writes itself) and
+holds, per environment, a digest of every input and the size and mtime of every file
+written. Deleting it only costs one full render; MODELPLANE_NO_CACHE=1 bypasses it
+(the CLI reads the variable; `RenderSettings.use_cache` carries it here).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from compiler import __version__
+from compiler.fsio import atomic_write_bytes
+from compiler.models.artifacts import OutputTree
+from compiler.project import Project
+
+CACHE_DIR = ".modelplane-cache"
+
+
+def _input_files(project: Project, env: str) -> Iterable[Path]:
+    roots = [
+        project.inventory_dir,
+        *project.template_dirs,
+        *project.schema_dirs,
+        project.snapshots_dir(env),
+    ]
+    yield project.environment_file(env)
+    yield project.lock_file(env)
+    for root in roots:
+        if root.is_dir():
+            yield from sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def inputs_key(project: Project, env: str) -> str:
+    """Digest of modelplane's version and every file a render of `env` reads."""
+    digest = hashlib.sha256(f"modelplane {__version__}\n".encode())
+    for path in _input_files(project, env):
+        digest.update(project.relative(path).encode() + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _cache_file(project: Project, env: str) -> Path:
+    return project.root / CACHE_DIR / f"render-{env}.json"
+
+
+def is_fresh(project: Project, env: str, key: str) -> bool:
+    """Whether the last render of `env` used the same inputs and its files are untouched."""
+    try:
+        record = json.loads(_cache_file(project, env).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or record.get("inputs") != key:
+        return False
+    root = project.environment_dir(env)
+    files = record.get("files", {})
+    return bool(files) and all(_stat(root / path) == stamp for path, stamp in files.items())
+
+
+def remember(project: Project, env: str, key: str, trees: Sequence[OutputTree]) -> None:
+    """Record the inputs and the written files' stamps after a successful render."""
+    root = project.environment_dir(env)
+    files = {
+        f"{tree.folder}/{path}": _stat(root / tree.folder / path)
+        for tree in trees
+        for path in tree.files
+    }
+    cache_dir = project.root / CACHE_DIR
+    with contextlib.suppress(OSError):
+        if not (cache_dir / ".gitignore").exists():
+            atomic_write_bytes(cache_dir / ".gitignore", b"*\n")
+        atomic_write_bytes(
+            _cache_file(project, env), json.dumps({"inputs": key, "files": files}).encode("utf-8")
+        )
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]

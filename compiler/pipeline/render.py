@@ -1,0 +1,242 @@
+"""Compose the stages for each command; stop between stages on errors; never print."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from compiler.errors import (
+    CompilerError,
+    Diagnostic,
+    RenderError,
+    ValidationFailed,
+    combine_errors,
+    has_errors,
+)
+from compiler.inventory.load import read_inventory
+from compiler.models.artifacts import OutputTree, RenderedDocument
+from compiler.models.lock import Lockfile
+from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
+from compiler.output import cache
+from compiler.output.commit import recover_interrupted, write_environments
+from compiler.output.lock import repository_lock
+from compiler.output.write import WriteReport, build_tree, check_tree, foreign_collisions
+from compiler.pipeline import parallel
+from compiler.pipeline.environments import (
+    current_lock,
+    pod_spec_keys,
+    resolve_environment,
+    validation_context,
+)
+from compiler.project import MANIFESTS_DIR, Project
+from compiler.render.plan import plan_environment
+from compiler.render.targets.base import PlanInput
+from compiler.render.templates import render_documents
+from compiler.validate.run import check_documents
+from compiler.validate.schemas import SchemaRegistry
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOutcome:
+    """What `render` did for one environment."""
+
+    env: str
+    report: WriteReport | None = None
+    drift: tuple[Diagnostic, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    cached: bool = False
+    documents: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """An environment rendered in memory (or known fresh from the cache), not yet written."""
+
+    env: str
+    key: str
+    trees: tuple[OutputTree, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    documents: int = 0
+    cached: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSettings:
+    """How a render runs (not what it produces): the CLI fills it from flags and variables."""
+
+    # Off unless asked: only the CLI keeps a cache folder in the user's repository.
+    use_cache: bool = False
+    jobs: int | None = None
+
+
+def render_environments(
+    project: Project,
+    envs: Sequence[str],
+    *,
+    check: bool = False,
+    settings: RenderSettings = RenderSettings(),
+    on_wait: Callable[[str], None] | None = None,
+) -> list[RenderOutcome]:
+    """Render and validate every environment in memory; write all of them or none."""
+    with repository_lock(project.root, shared=check, on_wait=on_wait):
+        if not check:
+            recover_interrupted(project)
+        keys = {env: cache.inputs_key(project, env) for env in envs}
+        fresh = {e for e in envs if settings.use_cache and cache.is_fresh(project, e, keys[e])}
+        stale = [env for env in envs if env not in fresh]
+        prepared = {env: _Prepared(env, keys[env], cached=True) for env in fresh}
+        prepared.update((p.env, p) for p in prepare_environments(project, stale, keys, settings))
+        if check:
+            return [_check_render(project, prepared[env], settings) for env in envs]
+        written = write_environments(
+            project, {p.env: p.trees for p in prepared.values() if not p.cached}
+        )
+    return [_finish_render(project, prepared[env], written, settings) for env in envs]
+
+
+def render_environment(
+    project: Project,
+    env: str,
+    *,
+    check: bool = False,
+    settings: RenderSettings = RenderSettings(),
+) -> RenderOutcome:
+    """Render, validate and write (or compare with the disk) one environment."""
+    return render_environments(project, [env], check=check, settings=settings)[0]
+
+
+def prepare_environments(
+    project: Project,
+    envs: Sequence[str],
+    keys: Mapping[str, str],
+    settings: RenderSettings = RenderSettings(),
+) -> list[_Prepared]:
+    """Render and validate environments, in worker processes when it pays; raise all errors."""
+    if not envs:
+        return []
+    inventory = read_inventory(project)
+    registry = SchemaRegistry.load(project.schema_dirs)
+    jobs = parallel.jobs(len(envs), inventory.size, settings.jobs)
+    work = functools.partial(_prepare_or_error, project, keys)
+    outcomes = parallel.run_forked(work, envs, jobs, state=(registry, inventory))
+    failures = [o for o in outcomes if isinstance(o, CompilerError)]
+    if failures:
+        raise combine_errors(failures)
+    return [o for o in outcomes if isinstance(o, _Prepared)]
+
+
+def _prepare_or_error(
+    project: Project,
+    keys: Mapping[str, str],
+    env: str,
+    state: tuple[SchemaRegistry, InventoryFiles],
+) -> _Prepared | CompilerError:
+    registry, inventory = state
+    try:
+        resolved = resolve_environment(project, env, registry, inventory)
+        rendered = render_tree(project, resolved, current_lock(project, resolved), registry)
+        clashes = [d for tree in rendered.trees for d in foreign_collisions(project, tree)]
+        if clashes:
+            raise RenderError(clashes)
+    except CompilerError as exc:
+        return exc
+    warnings = (*resolved.warnings, *rendered.warnings)
+    return _Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
+
+
+def _check_render(project: Project, prepared: _Prepared, settings: RenderSettings) -> RenderOutcome:
+    env, trees = prepared.env, prepared.trees
+    if prepared.cached:
+        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
+    drift = tuple(d for tree in trees for d in check_tree(project, tree))
+    if not drift and settings.use_cache:
+        cache.remember(project, env, prepared.key, trees)
+    return RenderOutcome(env, drift=drift, warnings=prepared.warnings, documents=prepared.documents)
+
+
+def _finish_render(
+    project: Project,
+    prepared: _Prepared,
+    written: Mapping[str, list[WriteReport]],
+    settings: RenderSettings,
+) -> RenderOutcome:
+    env, trees = prepared.env, prepared.trees
+    if prepared.cached:
+        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
+    if settings.use_cache:
+        cache.remember(project, env, prepared.key, trees)
+    report = _merge_reports(written[env], trees)
+    return RenderOutcome(
+        env, report=report, warnings=prepared.warnings, documents=prepared.documents
+    )
+
+
+def _merge_reports(reports: list[WriteReport], trees: tuple[OutputTree, ...]) -> WriteReport:
+    """One report for all folders; paths outside `manifests/` are prefixed by their folder."""
+
+    def prefixed(tree: OutputTree, paths: tuple[str, ...]) -> tuple[str, ...]:
+        return (
+            paths if tree.folder == MANIFESTS_DIR else tuple(f"../{tree.folder}/{p}" for p in paths)
+        )
+
+    return WriteReport(
+        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.written)),
+        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.removed)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEnvironment:
+    """An environment rendered and validated in memory: one tree per output folder."""
+
+    trees: tuple[OutputTree, ...]
+    documents: tuple[RenderedDocument, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def tree(self) -> OutputTree:
+        """The manifests tree."""
+        return self.trees[0]
+
+
+def render_tree(
+    project: Project,
+    resolved: ResolvedEnvironment,
+    lockfile: Lockfile,
+    registry: SchemaRegistry,
+) -> RenderedEnvironment:
+    """Every output tree of an environment, validated, in memory."""
+    folders = render_folders(project, resolved, lockfile, registry)
+    diagnostics = [
+        d
+        for folder, documents in folders
+        for d in check_documents(
+            documents,
+            registry=registry,
+            context=validation_context(project, resolved, folder, registry),
+        ).diagnostics
+    ]
+    if has_errors(diagnostics):
+        raise ValidationFailed(diagnostics)
+    trees = tuple(build_tree(resolved.name, documents, folder) for folder, documents in folders)
+    return RenderedEnvironment(trees, tuple(folders[0][1]), tuple(diagnostics))
+
+
+def render_folders(
+    project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
+) -> list[tuple[str, list[RenderedDocument]]]:
+    """Rendered documents per output folder: manifests first, then gitops."""
+    manifests = project.relative(project.manifests_dir(resolved.name))
+    planned = plan_environment(PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests))
+    return [
+        (
+            folder,
+            render_documents(
+                plans,
+                project.template_dirs,
+                project.relative(project.output_dir(resolved.name, folder)),
+            ),
+        )
+        for folder, plans in planned.items()
+    ]

@@ -1,0 +1,27 @@
+"""Render targets: one plugin module per operator, registered in `TARGETS`.
+
+Adding an operator: a module here with a class satisfying `base.RenderTarget`, its
+templates under templates/<operator>/, its schemas under schemas/<group>/<version>/,
+its tests, and one line below.
+"""
+
+from __future__ import annotations
+
+from compiler.render.targets.agentops import AgentopsTarget
+from compiler.render.targets.argocd import ArgoCdTarget
+from compiler.render.targets.autoscaling import AutoscalingTarget
+from compiler.render.targets.base import RenderTarget
+from compiler.render.targets.external_secrets import ExternalSecretsTarget
+from compiler.render.targets.flux import FluxTarget
+from compiler.render.targets.gateway_api import GatewayApiTarget
+from compiler.render.targets.kaos import KaosTarget
+
+TARGETS: dict[str, RenderTarget] = {
+    "agentops": AgentopsTarget(),
+    "kaos": KaosTarget(),
+    "gateway-api": GatewayApiTarget(),
+    "autoscaling": AutoscalingTarget(),
+    "external-secrets": ExternalSecretsTarget(),
+    "argocd": ArgoCdTarget(),
+    "flux": FluxTarget(),
+}

@@ -1,0 +1,104 @@
+"""The render-target plugin contract, and the helpers every target shares.
+
+A target knows one operator (or one built-in concern such as autoscaling): which of its
+objects an environment needs (`plan`), which kinds it renders (their schemas are looked
+up by kind in the schema registry), and the cross-object rules its consumer imposes that
+no schema can express (`check`). Targets are pure: values in, planned documents out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from compiler.errors import Location
+from compiler.inventory.merge import MergeKeys
+from compiler.models.artifacts import JsonPath, PlannedDocument, RenderedDocument
+from compiler.models.environment import GitOps, Policies
+from compiler.models.findings import Finding
+from compiler.models.lock import Lockfile
+from compiler.models.resolved import ResolvedEnvironment
+from compiler.project import GITOPS_DIR, MANIFESTS_DIR
+
+MANAGED_BY = {"app.kubernetes.io/managed-by": "modelplane"}
+MANIFESTS = MANIFESTS_DIR
+GITOPS = GITOPS_DIR
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInput:
+    """Everything a target may read to plan an environment's objects."""
+
+    env: ResolvedEnvironment
+    lock: Lockfile
+    pod_spec_keys: MergeKeys
+    manifests_path: str  # repository-relative manifests folder, for GitOps sources
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What cross-object rules know beyond the documents."""
+
+    declared_env_vars: frozenset[str] = frozenset()
+    policies: Policies | None = None
+
+
+class RenderTarget(Protocol):
+    """One plugin: an operator's objects, planned from the inventory and checked."""
+
+    @property
+    def folder(self) -> str:
+        """The output folder its objects go to (`manifests` or `gitops`)."""
+
+    @property
+    def kinds(self) -> tuple[tuple[str, str], ...]:
+        """(apiVersion, kind) of every object it renders."""
+
+    def enabled(self, env: ResolvedEnvironment) -> bool:
+        """Whether the environment wants this target's objects."""
+
+    def plan(self, given: PlanInput) -> Iterable[PlannedDocument]:
+        """The objects to render for the environment."""
+
+    def check(self, documents: Sequence[RenderedDocument], ctx: RuleContext) -> Iterable[Finding]:
+        """Findings on the rendered documents (of every target) that no schema expresses."""
+
+
+class NoRules:
+    """Mixin for targets whose objects need no rule beyond their schemas."""
+
+    def check(self, documents: Sequence[RenderedDocument], ctx: RuleContext) -> Iterable[Finding]:
+        """No findings."""
+        return ()
+
+
+def labels(env: ResolvedEnvironment, **extra: str) -> dict[str, str]:
+    """The labels every rendered object carries, sorted."""
+    merged = {**MANAGED_BY, "modelplane.io/environment": env.name, **env.environment.labels}
+    merged.update(extra)
+    return dict(sorted(merged.items()))
+
+
+def metadata(env: ResolvedEnvironment, name: str, **extra: str) -> dict[str, Any]:
+    """Template context for `metadata`: name, the environment's namespace, labels."""
+    return {"name": name, "namespace": env.environment.namespace, "labels": labels(env, **extra)}
+
+
+def origins(
+    env: ResolvedEnvironment, kind: str, name: str, fields: Mapping[JsonPath, tuple[str, ...]]
+) -> dict[JsonPath, Location]:
+    """Where each rendered field came from in the inventory item `kind`/`name`."""
+    source = env.sources[(kind, name)]
+    return {target: source.locate(path) for target, path in fields.items()}
+
+
+def gitops_context(env: ResolvedEnvironment, gitops: GitOps, namespace: str) -> dict[str, Any]:
+    """Template context shared by the Argo CD and Flux objects of an environment."""
+    return {
+        "name": f"modelplane-{env.name}",
+        "namespace": namespace,
+        "labels": labels(env),
+        "repo_url": gitops.repo_url,
+        "revision": gitops.revision,
+    }

@@ -1,0 +1,87 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from compiler.errors import Location
+from compiler.models.artifacts import JsonPath, PlannedDocument
+from compiler.models.providers import SecretRef
+from compiler.models.resolved import ResolvedEnvironment
+from compiler.render.targets.base import (
+    MANIFESTS,
+    NoRules,
+    PlanInput,
+    metadata,
+)
+
+
+def _external_secrets(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
+    settings = env.environment.secrets.external_secrets
+    if env.environment.secrets.backend != "external-secrets" or settings is None:
+        return
+    by_secret: dict[str, dict[str, tuple[dict[str, Any], Location]]] = {}
+    for ref, remote, at in _secret_refs(env):
+        entry = {"secretKey": ref.key, "remoteRef": remote}
+        by_secret.setdefault(ref.name, {})[ref.key] = (entry, at)
+    for secret, keys in sorted(by_secret.items()):
+        entries = [keys[k] for k in sorted(keys)]
+        context = {
+            **metadata(env, secret),
+            "refresh_interval": settings.refresh_interval,
+            "store_ref": {"name": settings.store_ref.name, "kind": settings.store_ref.kind},
+            "data": [e for e, _ in entries],
+        }
+        origins: dict[JsonPath, Location] = {
+            ("spec", "data", i): at for i, (_, at) in enumerate(entries)
+        }
+        yield PlannedDocument(
+            "external-secrets/externalsecret.yaml.j2",
+            f"externalsecrets/{secret}.yaml",
+            context,
+            entries[0][1],
+            origins,
+        )
+
+
+def _secret_refs(
+    env: ResolvedEnvironment,
+) -> Iterator[tuple[SecretRef, dict[str, str], Location]]:
+    for provider in env.providers:
+        creds = provider.credentials
+        if creds is not None and creds.secret_ref is not None:
+            ref = creds.secret_ref
+            remote = (
+                {
+                    "key": creds.remote_ref.key,
+                    **(
+                        {"property": creds.remote_ref.property} if creds.remote_ref.property else {}
+                    ),
+                }
+                if creds.remote_ref
+                else {"key": ref.name, "property": ref.key}
+            )
+            yield ref, remote, env.locate("providers", provider.name, ("credentials", "secretRef"))
+        if provider.tls.ca_secret_ref is not None:
+            ca = provider.tls.ca_secret_ref
+            yield (
+                ca,
+                {"key": ca.name, "property": ca.key},
+                env.locate("providers", provider.name, ("tls", "caSecretRef")),
+            )
+
+
+class ExternalSecretsTarget(NoRules):
+    """External Secrets `ExternalSecret` objects: one per Secret the environment references."""
+
+    folder = MANIFESTS
+    kinds = (("external-secrets.io/v1", "ExternalSecret"),)
+
+    def enabled(self, env: ResolvedEnvironment) -> bool:
+        """When the environment's secret backend is external-secrets."""
+        return env.environment.secrets.backend == "external-secrets"
+
+    def plan(self, given: PlanInput) -> Iterable[PlannedDocument]:
+        """One ExternalSecret per referenced Secret."""
+        return _external_secrets(given.env)

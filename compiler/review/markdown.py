@@ -1,0 +1,255 @@
+"""Render a Review as a reviewer-first markdown report, split under GitHub's comment limit."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from compiler.review.fields import FieldChange, format_path
+from compiler.review.lockdiff import LockSummary
+from compiler.review.model import EnvDiff, Review
+from compiler.review.resources import ResourceChange
+from compiler.review.text import (
+    MARKS,
+    affects_text,
+    counts,
+    format_value,
+    lifecycle_text,
+    pin_text,
+    short,
+)
+
+GITHUB_COMMENT_LIMIT = 65_536
+MARKER = "<!-- modelplane-report -->"
+_CELL_LIMIT = 300
+# Room kept in every part for its "part i of n" header.
+_HEADER_ROOM = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """An indivisible piece of the report; `env` names the section it continues."""
+
+    text: str
+    env: str = ""
+
+
+def format_markdown(review: Review) -> str:
+    """The whole report as one markdown document (for the job summary)."""
+    return MARKER + "\n" + "".join(b.text for b in markdown_blocks(review))
+
+
+def split_markdown(review: Review, limit: int = GITHUB_COMMENT_LIMIT) -> list[str]:
+    """The report as comments, each under `limit` characters, split between blocks."""
+    parts: list[list[Block]] = [[]]
+    size = 0
+    for block in _fitted(markdown_blocks(review), limit - _HEADER_ROOM):
+        if parts[-1] and size + len(block.text) > limit - _HEADER_ROOM:
+            parts.append(
+                [Block(f"\n### {block.env} (continued)\n\n", block.env)] if block.env else []
+            )
+            size = sum(len(b.text) for b in parts[-1])
+        parts[-1].append(block)
+        size += len(block.text)
+    total = len(parts)
+    return [
+        _part_header(i, total) + "".join(b.text for b in part) for i, part in enumerate(parts, 1)
+    ]
+
+
+def _part_header(index: int, total: int) -> str:
+    marker = f"<!-- modelplane-report part {index} -->\n"
+    return marker if total == 1 else marker + f"_modelplane report, part {index} of {total}_\n\n"
+
+
+def _fitted(blocks: list[Block], room: int) -> Iterator[Block]:
+    note = "\n\n_… cut: this block alone exceeds the comment size; see the job summary._\n\n"
+    for block in blocks:
+        if len(block.text) <= room:
+            yield block
+        else:
+            yield Block(block.text[: room - len(note) - 200] + note, block.env)
+
+
+def markdown_blocks(review: Review) -> list[Block]:
+    """Summary table first, then one section per changed environment."""
+    blocks = [Block(_summary(review))]
+    for env in review.envs:
+        if _env_changed(env, review.lock_only):
+            blocks += list(_env_blocks(env, review.lock_only))
+    return blocks
+
+
+def _env_changed(env: EnvDiff, lock_only: bool) -> bool:
+    lock_changed = env.lock is not None and env.lock.changed
+    return bool(lock_changed or env.notes or (not lock_only and env.changes))
+
+
+def anchor(*parts: str) -> str:
+    """A stable HTML anchor id from names (`mp-prod-modelapi-chat`)."""
+    return "mp-" + "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts)
+
+
+def _summary(review: Review) -> str:
+    changed = [e for e in review.envs if _env_changed(e, review.lock_only)]
+    lines = [
+        "## modelplane: what this change does",
+        "",
+        f"Base `{short(review.base)}` · {len(review.envs)} environment(s) · "
+        f"{len(changed)} with changes",
+        "",
+        "| environment | added | changed | removed | renamed | model pins |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    lines += [_summary_row(env, env in changed) for env in review.envs]
+    return "\n".join(lines) + "\n"
+
+
+def _summary_row(env: EnvDiff, changed: bool) -> str:
+    tally = counts(env.changes)
+    name = f"[{env.env}](#{anchor(env.env)})" if changed else env.env
+    cells = [str(tally[k]) if tally[k] else "·" for k in ("added", "changed", "removed", "renamed")]
+    return f"| {name} | {' | '.join(cells)} | {_pin_tally(env.lock)} |"
+
+
+def _pin_tally(summary: LockSummary | None) -> str:
+    if summary is None or not summary.changed:
+        return "·"
+    kinds: list[str] = [c.kind for c in summary.changes]
+    parts = [
+        f"{kinds.count(k)} {label}"
+        for k, label in (("repinned", "re-pinned"), ("added", "added"), ("removed", "removed"))
+        if kinds.count(k)
+    ]
+    if kinds.count("facts"):
+        parts.append(f"{kinds.count('facts')} with new facts")
+    if summary.lifecycle:
+        parts.append(f"⚠ {len(summary.lifecycle)} deprecated/retiring")
+    return ", ".join(parts)
+
+
+def _env_blocks(env: EnvDiff, lock_only: bool) -> Iterator[Block]:
+    head = [f'\n<a id="{anchor(env.env)}"></a>\n\n### {env.env}\n']
+    head += [f"\n> **note:** {_inline(n)}\n" for n in env.notes]
+    yield Block("".join(head), env.env)
+    if env.lock is not None and env.lock.changed:
+        yield Block(_lock_table(env.lock), env.env)
+    diagram = _mermaid(env)
+    if diagram:
+        yield Block(diagram, env.env)
+    if not lock_only:
+        for change in env.changes:
+            yield Block(_resource_details(env.env, change), env.env)
+
+
+def _lock_table(summary: LockSummary) -> str:
+    lines = [
+        "\n**Model pins**\n",
+        "| provider | model | change | affects |",
+        "| --- | --- | --- | --- |",
+    ]
+    for c in summary.changes:
+        facts = ("<br>" + _inline("; ".join(c.facts))) if c.facts else ""
+        affects = _inline(affects_text(c.model_apis, c.routes)) or "·"
+        change = _inline(pin_text(c).split(": ", 1)[1])
+        lines.append(
+            f"| {c.provider} | `{c.model}` | {MARKS[c.kind]} {change}{facts} | {affects} |"
+        )
+    for w in summary.lifecycle:
+        affects = _inline(affects_text(w.model_apis, w.routes)) or "·"
+        lines.append(f"| {w.provider} | `{w.model}` | ⚠ {_inline(lifecycle_text(w))} | {affects} |")
+    return "\n".join(lines) + "\n"
+
+
+def _resource_details(env: str, change: ResourceChange) -> str:
+    mark = MARKS[change.status]
+    count = f" · {len(change.fields)} field(s)" if change.fields else ""
+    summary = f"<code>{html.escape(f'{mark} {change.title}')}</code> · {change.status}{count}"
+    body = _field_table(change.fields) if change.fields else f"_{change.status}: `{change.path}`_\n"
+    ident = anchor(env, change.kind, change.name)
+    return f'\n<a id="{ident}"></a>\n<details><summary>{summary}</summary>\n\n{body}\n</details>\n'
+
+
+def _field_table(fields: tuple[FieldChange, ...]) -> str:
+    lines = ["| field | before | after |", "| --- | --- | --- |"]
+    for f in fields:
+        old = _cell(f.old) if f.kind != "added" else "·"
+        new = _cell(f.new) if f.kind != "removed" else "·"
+        lines.append(f"| {_code(format_path(f.path))} | {old} | {new} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: object) -> str:
+    text = format_value(value)
+    if len(text) > _CELL_LIMIT:
+        text = text[: _CELL_LIMIT - 1] + "…"
+    return _code(text)
+
+
+def _code(text: str) -> str:
+    escaped = html.escape(text, quote=False).replace("|", "&#124;").replace("\n", "↵")
+    return f"<code>{escaped}</code>"
+
+
+def _inline(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "&#124;").replace("\n", " ")
+
+
+def _mermaid(env: EnvDiff) -> str:
+    apis = _touched_apis(env)
+    if not apis:
+        return ""
+    top = env.topology
+    touched = _touched_nodes(env)
+    lines = ["\n```mermaid", "flowchart LR", f'  gw["Gateway {top.gateway or "none"}"]']
+    edges: list[str] = []
+    for api in apis:
+        api_id = _node("api", api)
+        lines.append(f'  {api_id}["ModelAPI {api}"]')
+        if api in top.routes:
+            route_id = _node("route", top.routes[api])
+            lines.append(f'  {route_id}["HTTPRoute {top.routes[api]}"]')
+            edges += [f"  gw --> {route_id}", f"  {route_id} --> {api_id}"]
+        for model in top.model_apis.get(api, ()):
+            provider = top.providers.get(model, "?")
+            lines += [f'  {_node("model", model)}(["{model}"])']
+            lines += [f'  {_node("provider", provider)}[("{provider}")]']
+            edges += [f"  {api_id} --> {_node('model', model)}"]
+            edges += [f"  {_node('model', model)} --> {_node('provider', provider)}"]
+    defined = {line.split("[")[0].split("(")[0].strip() for line in lines}
+    marks = [f"  class {node} changed" for node in sorted(touched & defined)]
+    style = "  classDef changed stroke:#d29922,stroke-width:3px"
+    body = list(dict.fromkeys(lines + edges)) + ([style, *marks] if marks else [])
+    return "\n".join(body) + "\n```\n"
+
+
+def _touched_nodes(env: EnvDiff) -> set[str]:
+    kinds = {"ModelAPI": "api", "HTTPRoute": "route", "Provider": "provider"}
+    nodes = {_node(kinds[c.kind], c.name) for c in env.changes if c.kind in kinds}
+    if env.lock is not None:
+        nodes |= {_node("model", c.model) for c in env.lock.changes}
+        nodes |= {_node("model", w.model) for w in env.lock.lifecycle}
+    return nodes
+
+
+def _touched_apis(env: EnvDiff) -> list[str]:
+    top = env.topology
+    names = {c.name for c in env.changes if c.kind in ("ModelAPI", "HTTPRoute")}
+    names |= {c.old_name for c in env.changes if c.kind in ("ModelAPI", "HTTPRoute")}
+    names |= {c.name.removeprefix("modelapi-") for c in env.changes}
+    models = {c.model for c in env.lock.changes} if env.lock else set()
+    models |= {w.model for w in env.lock.lifecycle} if env.lock else set()
+    providers = {c.name for c in env.changes if c.kind == "Provider"}
+    return sorted(
+        api
+        for api, served in top.model_apis.items()
+        if api in names
+        or models & set(served)
+        or providers & {top.providers.get(m, "") for m in served}
+    )
+
+
+def _node(kind: str, name: str) -> str:
+    return f"{kind}_{re.sub(r'[^A-Za-z0-9]', '_', name)}"

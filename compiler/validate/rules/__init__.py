@@ -1,0 +1,3 @@
+"""Cross-object rules on rendered documents: references, secrets."""
+
+from __future__ import annotations

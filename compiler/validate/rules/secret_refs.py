@@ -1,0 +1,115 @@
+"""Every reference to a Secret in rendered output must resolve to a declared credential.
+
+A `secretKeyRef` (and agentops `apiKeySecret` / OAuth2 secrets) resolves when a rendered
+ExternalSecret, SealedSecret or Secret in the same namespace produces that key, or when
+the inventory declares the (secret, key) pair. An ExternalSecret `remoteRef.key` must be
+a remote key the inventory declares. Where nothing is declared (validating files on
+disk), references that no rendered object produces are left alone: the cluster may hold
+those Secrets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from compiler.models.artifacts import JsonPath, RenderedDocument
+from compiler.models.findings import Finding, as_mapping
+
+_ANY_KEY = "*"
+Produced = set[tuple[str, str, str]]
+"""(namespace, secret name, key); key `*` when the producer's keys are not known."""
+
+
+def check_secret_refs(
+    documents: Sequence[RenderedDocument],
+    declared_secrets: frozenset[tuple[str, str]] | None,
+    declared_remote_refs: frozenset[str] | None,
+) -> Iterator[Finding]:
+    """Flag references to Secret keys and remote keys that nothing declares or produces."""
+    produced = _produced_keys(documents)
+    for doc in documents:
+        for path, name, key in _secret_refs(doc.data, ()):
+            if not _resolves(doc.namespace, name, key, produced, declared_secrets):
+                yield Finding(
+                    doc,
+                    path,
+                    "secret-ref-undeclared",
+                    f"Secret key {name}/{key} is not a declared credential and no rendered "
+                    "object produces it",
+                    hint="declare the credential in the inventory (providers[].credentials)",
+                )
+        if declared_remote_refs is not None and doc.kind == "ExternalSecret":
+            yield from _check_remote_refs(doc, declared_remote_refs)
+
+
+def _resolves(
+    namespace: str,
+    name: str,
+    key: str,
+    produced: Produced,
+    declared: frozenset[tuple[str, str]] | None,
+) -> bool:
+    if (namespace, name, key) in produced or (namespace, name, _ANY_KEY) in produced:
+        return True
+    return declared is None or (name, key) in declared
+
+
+def _secret_refs(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str, str]]:
+    if isinstance(value, Mapping):
+        for field, child in value.items():
+            here = (*path, field)
+            if field in _REF_FIELDS and isinstance(child, Mapping):
+                yield here, str(child.get("name", "")), str(child.get("key", ""))
+            else:
+                yield from _secret_refs(child, here)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _secret_refs(child, (*path, index))
+
+
+_REF_FIELDS = frozenset(
+    {"secretKeyRef", "apiKeySecret", "clientIdSecret", "clientSecretSecret", "fromSecretKeyRef"}
+)
+
+
+def _check_remote_refs(doc: RenderedDocument, declared: frozenset[str]) -> Iterator[Finding]:
+    data = as_mapping(doc.data.get("spec")).get("data") or ()
+    for index, item in enumerate(data if isinstance(data, list) else ()):
+        remote = item.get("remoteRef") if isinstance(item, Mapping) else None
+        key = remote.get("key") if isinstance(remote, Mapping) else None
+        if isinstance(key, str) and key not in declared:
+            yield Finding(
+                doc,
+                ("spec", "data", index, "remoteRef", "key"),
+                "remote-ref-undeclared",
+                f"ExternalSecret remoteRef {key!r} is not a remote key the inventory declares",
+                hint="declare it as the credential's remote key in the inventory",
+            )
+
+
+def _produced_keys(documents: Sequence[RenderedDocument]) -> Produced:
+    produced: Produced = set()
+    for doc in documents:
+        spec = as_mapping(doc.data.get("spec"))
+        if doc.kind == "ExternalSecret":
+            produced |= _from_external_secret(doc, spec)
+        elif doc.kind == "SealedSecret":
+            template = as_mapping(as_mapping(spec.get("template")).get("metadata"))
+            name = str(template.get("name") or doc.name)
+            produced |= {(doc.namespace, name, str(k)) for k in spec.get("encryptedData") or {}}
+        elif doc.kind == "Secret" and doc.api_version == "v1":
+            keys = {*as_mapping(doc.data.get("data")), *as_mapping(doc.data.get("stringData"))}
+            produced |= {(doc.namespace, doc.name, str(k)) for k in keys}
+    return produced
+
+
+def _from_external_secret(doc: RenderedDocument, spec: Mapping[str, Any]) -> Produced:
+    target = as_mapping(spec.get("target"))
+    name = str(target.get("name") or doc.name)
+    keys = {
+        str(item.get("secretKey")) for item in spec.get("data") or () if isinstance(item, Mapping)
+    }
+    if spec.get("dataFrom") or target.get("template"):
+        keys.add(_ANY_KEY)
+    return {(doc.namespace, name, key) for key in keys}
