@@ -108,12 +108,6 @@ class ValidationFailed(CompilerError):
     """Rendered manifests violate a schema, rule or policy."""
 
 
-class DiscoveryError(CompilerError):
-    """A provider could not be asked for its models."""
-
-    exit_code = ExitCode.NETWORK
-
-
 class UsageError(CompilerError):
     """The command line names something that does not exist."""
 

@@ -117,15 +117,6 @@ def make_dir(path: Path) -> None:
     path.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
 
 
-def write_if_changed(path: Path, data: bytes, *, root: Path | None = None) -> bool:
-    """Atomically write `data` unless the file already holds exactly it; tell if it wrote."""
-    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
-        if path.read_bytes() == data:
-            return False
-    atomic_write_bytes(path, data, root=root)
-    return True
-
-
 def follow_symlinks() -> bool:
     """Whether the user opted in to reading inputs through links that leave the repository."""
     return os.environ.get(FOLLOW_SYMLINKS_ENV, "") not in ("", "0")

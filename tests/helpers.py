@@ -63,14 +63,25 @@ def run_cli(
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    """Relative POSIX path -> sha256 of every file under `root` (empty if absent)."""
+    """Relative POSIX path -> sha256 of every file under `root` (empty if absent).
+
+    The render cache is left out: it is disposable and not part of any output.
+    """
     if not root.is_dir():
         return {}
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".modelplane-cache" not in p.parts
     }
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Create files (and folders) below `root` from a {relative path: text} map."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def outputs_digest(root: Path) -> dict[str, str]:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.repo import ROOT
+from tests.helpers import REPO_ROOT
 
-PACKAGE = ROOT / "compiler"
+PACKAGE = REPO_ROOT / "compiler"
 # Rank of each top-level part: an import may only point at a lower or equal rank
 # (equal only inside the same part). Leaves are rank 0.
 LEAVES = {"errors", "project", "digests", "fsio", "gitio", "yamlio", "secrets", "models"}
@@ -40,7 +40,7 @@ def modules() -> list[Path]:
 
 
 def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
+    parts = path.relative_to(REPO_ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -67,7 +67,7 @@ def imports_of(path: Path) -> Iterator[str]:
 
 
 def _is_module(name: str) -> bool:
-    path = ROOT.joinpath(*name.split("."))
+    path = REPO_ROOT.joinpath(*name.split("."))
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
@@ -135,7 +135,7 @@ def test_only_stage_packages_and_leaves_sit_at_the_top():
     assert packages <= LEAVES | set(STAGES)
 
 
-@pytest.mark.parametrize("path", modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("path", modules(), ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
 def test_module_and_function_sizes(path):
     text = path.read_text()
     assert len(text.splitlines()) <= MAX_MODULE_LINES
@@ -166,7 +166,7 @@ def _exit_sites(path: Path) -> Iterator[int]:
 
 def test_only_the_cli_entry_point_exits():
     sites = {
-        p.relative_to(ROOT).as_posix(): list(_exit_sites(p))
+        p.relative_to(REPO_ROOT).as_posix(): list(_exit_sites(p))
         for p in modules()
         if list(_exit_sites(p))
     }

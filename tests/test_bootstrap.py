@@ -6,7 +6,7 @@ import pytest
 
 from compiler.pipeline import render as pipeline
 from compiler.project import Project
-from tests.repo import copy_example
+from tests.helpers import copy_example
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from compiler.pipeline import render as pipeline
 from compiler.project import Project, builtin_dir
 from compiler.validate.schemas import SchemaRegistry
-from tests.repo import ROOT, copy_example
+from tests.helpers import REPO_ROOT, copy_example
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_a_repository_without_templates_or_schemas_uses_the_builtins(project):
 def test_one_overridden_template_keeps_the_others(project):
     own = project.root / "templates" / "gateway-api"
     own.mkdir(parents=True)
-    text = (ROOT / "templates/gateway-api/httproute.yaml.j2").read_text()
+    text = (REPO_ROOT / "templates/gateway-api/httproute.yaml.j2").read_text()
     (own / "httproute.yaml.j2").write_text(
         text.replace("  labels:", "  annotations:\n    team: llm\n  labels:")
     )
@@ -42,7 +42,7 @@ def test_one_overridden_template_keeps_the_others(project):
 def test_one_imported_schema_keeps_the_other_kinds(project):
     own = project.root / "schemas" / "kaos.tools" / "v1alpha1"
     own.mkdir(parents=True)
-    text = (ROOT / "schemas/kaos.tools/v1alpha1/ModelAPI.json").read_text()
+    text = (REPO_ROOT / "schemas/kaos.tools/v1alpha1/ModelAPI.json").read_text()
     (own / "ModelAPI.json").write_text(text.replace('"title": "', '"title": "mine: ', 1))
     registry = SchemaRegistry.load(project.schema_dirs)
     assert str(registry.schema_for("kaos.tools/v1alpha1", "ModelAPI")["title"]).startswith("mine")

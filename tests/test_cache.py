@@ -5,7 +5,7 @@ import pytest
 from compiler.cli.options import Context
 from compiler.pipeline import render as pipeline
 from compiler.project import Project
-from tests.repo import copy_example
+from tests.helpers import copy_example
 
 CACHED = pipeline.RenderSettings(use_cache=True)
 

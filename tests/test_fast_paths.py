@@ -12,7 +12,7 @@ from compiler.lock.files import read_lockfile, read_snapshots
 from compiler.project import Project
 from compiler.yamlio.manifests import load_json
 from compiler.yamlio.source import load_yaml
-from tests.repo import copy_example
+from tests.helpers import copy_example
 
 
 @pytest.fixture

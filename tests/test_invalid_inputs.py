@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli.main import cli
-from tests.repo import copy_example, tree_digest
+from tests.helpers import copy_example, tree_digest
 
 CASES = Path(__file__).parent / "cases" / "invalid-inputs"
 META = {"args.txt", "exit_code.txt", "expected.txt", "delete.txt"}

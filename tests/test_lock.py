@@ -10,7 +10,7 @@ from compiler.lock.files import read_lockfile, read_snapshots
 from compiler.lock.resolve import LockOptions, resolve_lock
 from compiler.pipeline.lock import lock_environment
 from compiler.project import Project
-from tests.repo import copy_example
+from tests.helpers import copy_example
 
 
 @pytest.fixture

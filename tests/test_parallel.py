@@ -9,7 +9,7 @@ from compiler.errors import Diagnostic, ExitCode, InventoryError, Location, comb
 from compiler.pipeline import parallel
 from compiler.pipeline import render as pipeline
 from compiler.project import Project
-from tests.repo import copy_example, tree_digest
+from tests.helpers import copy_example, tree_digest
 
 
 @pytest.fixture

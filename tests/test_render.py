@@ -5,7 +5,7 @@ import pytest
 from compiler.errors import Location, RenderError
 from compiler.models.artifacts import PlannedDocument
 from compiler.render.templates import make_environment, render_documents
-from tests.repo import write_files
+from tests.helpers import write_files
 
 ORIGIN = Location("inventory/x.yaml", 3, 5)
 

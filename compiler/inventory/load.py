@@ -53,18 +53,7 @@ def load_environment(
     model API's podSpec are strategic-merged with them (plain override rule if None).
     `inventory` is what `read_inventory` returned, when several environments share it.
     """
-    env_file = project.environment_file(env)
-    if not env_file.is_file():
-        known = ", ".join(project.environment_names()) or "none"
-        raise UsageError(
-            [
-                Diagnostic(
-                    Location(project.relative(env_file)),
-                    "unknown-environment",
-                    f"no environment {env!r} (known: {known})",
-                )
-            ]
-        )
+    env_file = _environment_file(project, env)
     base = inventory if inventory is not None else read_inventory(project)
     problems = list(base.problems)
     items = base.fresh_items()
@@ -85,6 +74,16 @@ def load_environment(
     if has_errors(problems):
         raise InventoryError(problems)
     return dataclasses.replace(resolved, warnings=tuple(problems))
+
+
+def _environment_file(project: Project, env: str) -> Path:
+    env_file = project.environment_file(env)
+    if not env_file.is_file():
+        known = ", ".join(project.environment_names()) or "none"
+        at = Location(project.relative(env_file))
+        message = f"no environment {env!r} (known: {known})"
+        raise UsageError([Diagnostic(at, "unknown-environment", message)])
+    return env_file
 
 
 def _load_file(project: Project, path: Path, problems: list[Diagnostic]) -> LoadedYaml | None:
@@ -245,17 +244,17 @@ def _build(
         models=tuple(built["models"]),
         model_apis=tuple(built["modelApis"]),
         sources=sources,
-        names={
-            kind: frozenset(n for n in table if not n.startswith("\0"))
-            for kind, table in items.items()
-        },
-        defined=Inventory(
-            tuple(everything["providers"]),
-            tuple(everything["models"]),
-            tuple(everything["modelApis"]),
-        ),
+        names=_names(items),
+        defined=Inventory(*(tuple(everything[kind]) for kind in KINDS)),
         environment_source=env_source,
     )
+
+
+def _names(items: Mapping[str, Mapping[str, RawItem]]) -> dict[str, frozenset[str]]:
+    # Keys starting with NUL stand for items that could not be named (see _add_item).
+    return {
+        kind: frozenset(n for n in table if not n.startswith("\0")) for kind, table in items.items()
+    }
 
 
 def _check_enabled(

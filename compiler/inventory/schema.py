@@ -10,31 +10,40 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from compiler.models.environment import Environment
-from compiler.models.inventory import Model, ModelApi
+from compiler.models.inventory import InventoryFile, Model, ModelApi
 from compiler.models.providers import Provider
 from compiler.project import ENVIRONMENT_SCHEMA_FILE, INVENTORY_SCHEMA_FILE
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-class _InventoryFile(BaseModel):
-    """An `inventory/*.yaml` file: any subset of providers, models and model APIs."""
-
-    model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, title="modelplane inventory file"
+def _typed_inventory_file() -> type[BaseModel]:
+    """`InventoryFile` with its items typed: loading validates items one by one instead."""
+    typed: dict[str, Any] = {
+        "providers": list[Provider],
+        "models": list[Model],
+        "model_apis": list[ModelApi],
+    }
+    fields: dict[str, Any] = {
+        name: (kind, Field(default_factory=list, alias=InventoryFile.model_fields[name].alias))
+        for name, kind in typed.items()
+    }
+    return create_model(
+        "_InventoryFile",
+        __config__=ConfigDict(
+            extra="forbid", populate_by_name=True, title="modelplane inventory file"
+        ),
+        __doc__="An `inventory/*.yaml` file: any subset of providers, models and model APIs.",
+        **fields,
     )
-
-    providers: list[Provider] = Field(default_factory=list)
-    models: list[Model] = Field(default_factory=list)
-    model_apis: list[ModelApi] = Field(default_factory=list, alias="modelApis")
 
 
 def inventory_schema() -> dict[str, Any]:
     """The schema of one inventory file."""
-    return _with_dialect(_InventoryFile.model_json_schema(by_alias=True))
+    return _with_dialect(_typed_inventory_file().model_json_schema(by_alias=True))
 
 
 def environment_schema() -> dict[str, Any]:

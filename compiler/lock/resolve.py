@@ -57,22 +57,10 @@ def resolve_lock(
         kept = _kept_pin(model, snapshot, existing, options)
         outcome = kept if kept is not None else pin_model(model, snapshot)
         if isinstance(outcome, PinFailure):
-            problems.append(
-                Diagnostic(
-                    env.locate("models", model.name, ("model",)),
-                    "unpinnable-model",
-                    outcome.message,
-                    hint=outcome.hint,
-                )
-            )
+            at = env.locate("models", model.name, ("model",))
+            problems.append(Diagnostic(at, "unpinnable-model", outcome.message, hint=outcome.hint))
             continue
-        locked[model.name] = LockedModel(
-            provider=model.provider,
-            selector=model.model,
-            match=outcome.match,
-            pinned=outcome.pinned,
-            via=outcome.via,
-        )
+        locked[model.name] = _locked(model, outcome)
         warnings.extend(_requirement_problems(env, model, snapshot, outcome.pinned))
     problems.extend(w for w in warnings if w.severity is Severity.ERROR)
     if problems:
@@ -83,6 +71,16 @@ def resolve_lock(
         render_lockfile(lockfile, env.name),
         tuple(describe_changes(existing, lockfile)),
         tuple(w for w in warnings if w.severity is Severity.WARNING),
+    )
+
+
+def _locked(model: Model, pin: Pin) -> LockedModel:
+    return LockedModel(
+        provider=model.provider,
+        selector=model.model,
+        match=pin.match,
+        pinned=pin.pinned,
+        via=pin.via,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from compiler.errors import Diagnostic, Severity
 from compiler.models.artifacts import JsonPath, RenderedDocument, format_json_path
-from compiler.secrets.patterns import find_secret
+from compiler.secrets.redact import redact_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,19 +28,11 @@ class Finding:
         return Diagnostic(
             location=self.document.locate(self.path),
             code=self.code,
-            message=redact(self.message),
+            message=redact_message(self.message),
             hint=self.hint,
             severity=self.severity,
             detail=f"{prefix}{self.document.path}::{format_json_path(self.path)}",
         )
-
-
-def redact(message: str) -> str:
-    """Never echo a secret: a message that quotes one is replaced by what kind it was."""
-    kind = find_secret(message)
-    if kind is None:
-        return message
-    return f"invalid value (not shown: it looks like a secret, {kind})"
 
 
 def as_mapping(value: object) -> Mapping[str, Any]:

@@ -9,12 +9,11 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from compiler.review.fields import FieldChange, ItemKey, changed_leaves, count_leaves, diff_values
-from compiler.secrets.patterns import find_secret
+from compiler.secrets.redact import redact_value
 from compiler.yamlio.manifests import ManifestParseError, parse_documents, parse_manifest_checked
 
 ResourceStatus = Literal["added", "removed", "changed", "renamed"]
 ResourceKey = tuple[str, str, str]
-REDACTED = "<redacted>"
 RENAME_SIMILARITY = 0.6
 # Beyond this many removed x added pairs of one kind, report adds and removes as such.
 MAX_RENAME_CANDIDATES = 2_500
@@ -218,8 +217,8 @@ def _redacted(kind: str, fields: list[FieldChange]) -> tuple[FieldChange, ...]:
         FieldChange(
             f.path,
             f.kind,
-            redact(f.old, _secret_path(kind, f)),
-            redact(f.new, _secret_path(kind, f)),
+            redact_value(f.old, _secret_path(kind, f)),
+            redact_value(f.new, _secret_path(kind, f)),
         )
         for f in fields
     )
@@ -227,16 +226,3 @@ def _redacted(kind: str, fields: list[FieldChange]) -> tuple[FieldChange, ...]:
 
 def _secret_path(kind: str, change: FieldChange) -> bool:
     return kind in _SECRET_KINDS and bool(change.path) and change.path[0] in ("data", "stringData")
-
-
-def redact(value: Any, whole: bool = False) -> Any:
-    """The value with every secret (or everything, when `whole`) replaced by a marker."""
-    if isinstance(value, dict):
-        return {k: redact(v, whole) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact(v, whole) for v in value]
-    if value is None:
-        return None
-    if whole or (isinstance(value, str) and find_secret(value) is not None):
-        return REDACTED
-    return value

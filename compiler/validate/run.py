@@ -35,7 +35,9 @@ _CEL_CODES = {
     "error": "cel-error",
     "unsupported": "cel-unsupported",
     "duplicate": "schema-duplicate-item",
+    "transition-skipped": "cel-transition-skipped",
 }
+_TRANSITION_SKIPPED = _CEL_CODES["transition-skipped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +81,9 @@ def check_documents(
     context: ValidationContext,
 ) -> ValidationResult:
     """Every problem in `documents`, sorted, with counts worth reporting."""
-    skipped_before = registry.cel.transition_rules_skipped
     findings = list(_per_document(documents, registry, context))
+    skipped = sum(1 for f in findings if f.code == _TRANSITION_SKIPPED)
+    findings = [f for f in findings if f.code != _TRANSITION_SKIPPED]
     findings += _across_documents(documents, context)
     unsupported_seen: set[str] = set()
     diagnostics = [
@@ -91,7 +94,7 @@ def check_documents(
     return ValidationResult(
         tuple(sorted_diagnostics(diagnostics)),
         len(documents),
-        registry.cel.transition_rules_skipped - skipped_before,
+        skipped,
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli.main import cli
-from tests.repo import ROOT, copy_example
+from tests.helpers import REPO_ROOT, copy_example
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def run(*args):
 
 
 def test_the_committed_example_is_up_to_date(monkeypatch):
-    monkeypatch.setenv("MODELPLANE_ROOT", str(ROOT))
+    monkeypatch.setenv("MODELPLANE_ROOT", str(REPO_ROOT))
     result = run("render", "--all", "--check")
     assert result.exit_code == 0, result.output
     assert result.stdout == (

@@ -7,8 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE_PARTS = ("inventory", "environments", "templates", "schemas")
+from tests.helpers import copy_example
+
 _GIT_ENV = {
     "GIT_AUTHOR_NAME": "modelplane tests",
     "GIT_AUTHOR_EMAIL": "tests@example.com",
@@ -27,14 +27,6 @@ def git(repo: Path, *args: str) -> str:
         ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
     )
     return done.stdout
-
-
-def copy_example(target: Path) -> Path:
-    """Copy the example inventory, environments, templates and schemas into `target`."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in EXAMPLE_PARTS:
-        shutil.copytree(ROOT / part, target / part)
-    return target
 
 
 def overlay(source: Path, target: Path) -> None:

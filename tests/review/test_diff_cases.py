@@ -20,8 +20,10 @@ import yaml
 from click.testing import CliRunner
 
 from compiler.cli.main import cli
+from tests.helpers import REPO_ROOT as ROOT
+from tests.helpers import copy_example
 from tests.review.edits import apply_edits
-from tests.review.gitrepo import ROOT, commit_all, copy_example, git, overlay
+from tests.review.gitrepo import commit_all, git, overlay
 
 CASES = ROOT / "tests" / "cases" / "diff"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "case.yaml").is_file())

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from compiler.cli import diff as diff_command
 from compiler.cli.main import cli
-from tests.review.gitrepo import ROOT, init_example_repo
+from tests.helpers import REPO_ROOT as ROOT
+from tests.review.gitrepo import init_example_repo
 
 
 @pytest.fixture

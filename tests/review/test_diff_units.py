@@ -9,8 +9,9 @@ from compiler.gitio import open_base
 from compiler.review.fields import FieldChange, ItemKey, diff_values, format_path
 from compiler.review.markdown import split_markdown
 from compiler.review.model import EnvDiff, Review
-from compiler.review.resources import REDACTED, Resource, diff_resources
+from compiler.review.resources import Resource, diff_resources
 from compiler.review.text import format_text
+from compiler.secrets.redact import REDACTED
 from tests.review.gitrepo import commit_all, git
 
 

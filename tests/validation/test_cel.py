@@ -25,8 +25,8 @@ def test_identical_sub_objects_are_judged_once_but_reported_at_each_place():
     engine = CelEngine()
     value = {"items": [{"port": 0}, {"port": 8}, {"port": 0}]}
     findings = engine.check(schema, value)
-    assert [(f.path, f.message) for f in findings] == [
+    assert [(f.path, f.message) for f in findings if f.kind != "transition-skipped"] == [
         (("items", 0), "port must be positive"),
         (("items", 2), "port must be positive"),
     ]
-    assert engine.transition_rules_skipped == 3
+    assert sum(f.kind == "transition-skipped" for f in findings) == 3

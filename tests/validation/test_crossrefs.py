@@ -6,8 +6,8 @@ from compiler.errors import Location
 from compiler.models.artifacts import RenderedDocument
 from compiler.render.targets.kaos_rules import model_matches, pod_env_names
 from compiler.render.targets.route_rules import check_backend_refs
-from compiler.validate.rules.unique_names import check_unique_names
 from compiler.validate.rules.secret_refs import check_secret_refs
+from compiler.validate.rules.unique_names import check_unique_names
 
 AT = Location("inventory/x.yaml", 1, 1)
 

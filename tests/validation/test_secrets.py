@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.models.findings import redact
 from compiler.secrets.patterns import find_secret
+from compiler.secrets.redact import redact_message as redact
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from compiler.models.artifacts import PlannedDocument, RenderedDocument
+from compiler.models.environment import GatewayRef
 from compiler.models.findings import Finding
 from compiler.models.inventory import ModelApi
 from compiler.models.resolved import ResolvedEnvironment
@@ -23,18 +24,9 @@ def _route(env: ResolvedEnvironment, api: ModelApi) -> Iterator[PlannedDocument]
     gateway = env.environment.gateway
     if not api.route.enabled or gateway is None:
         return
-    parent = {
-        "group": "gateway.networking.k8s.io",
-        "kind": "Gateway",
-        "name": gateway.parent_ref.name,
-    }
-    if gateway.parent_ref.namespace:
-        parent["namespace"] = gateway.parent_ref.namespace
-    if gateway.parent_ref.section_name:
-        parent["sectionName"] = gateway.parent_ref.section_name
     context = {
         **metadata(env, api.name, **{"modelplane.io/model-api": api.name}),
-        "parent_refs": [parent],
+        "parent_refs": [_parent_ref(gateway.parent_ref)],
         "hostnames": list(
             api.route.hostnames if api.route.hostnames is not None else gateway.hostnames
         ),
@@ -60,6 +52,15 @@ def _route(env: ResolvedEnvironment, api: ModelApi) -> Iterator[PlannedDocument]
         env.locate("modelApis", api.name, ("route",)),
         field_origins,
     )
+
+
+def _parent_ref(ref: GatewayRef) -> dict[str, str]:
+    parent = {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": ref.name}
+    if ref.namespace:
+        parent["namespace"] = ref.namespace
+    if ref.section_name:
+        parent["sectionName"] = ref.section_name
+    return parent
 
 
 class GatewayApiTarget:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from compiler.inventory.merge import MergeKeys, strategic_merge
-from compiler.models.artifacts import PlannedDocument, RenderedDocument
+from compiler.models.artifacts import JsonPath, PlannedDocument, RenderedDocument
 from compiler.models.findings import Finding
 from compiler.models.inventory import Model, ModelApi
 from compiler.models.lock import Lockfile
@@ -27,6 +27,15 @@ MODEL_API_CONTAINER = "model-api"
 
 
 KAOS_PORTS = {"Proxy": 8000, "Hosted": 11434}
+
+
+# Which inventory field each ModelAPI field comes from, for located findings.
+_MODEL_API_ORIGINS: dict[JsonPath, tuple[str, ...]] = {
+    ("spec", "proxyConfig", "models"): ("models",),
+    ("spec", "hostedConfig"): ("hosted",),
+    ("spec", "podSpec"): ("podSpec",),
+    ("spec", "gatewayRoute"): ("timeout",),
+}
 
 
 def _model_api(
@@ -52,17 +61,7 @@ def _model_api(
     else:
         assert api.hosted is not None  # checked by the inventory stage
         context["hosted_model"] = lock.models[api.hosted.model].pinned
-    field_origins = origins(
-        env,
-        "modelApis",
-        api.name,
-        {
-            ("spec", "proxyConfig", "models"): ("models",),
-            ("spec", "hostedConfig"): ("hosted",),
-            ("spec", "podSpec"): ("podSpec",),
-            ("spec", "gatewayRoute"): ("timeout",),
-        },
-    )
+    field_origins = origins(env, "modelApis", api.name, _MODEL_API_ORIGINS)
     source = env.sources[("modelApis", api.name)]
     return PlannedDocument(
         "kaos/modelapi.yaml.j2",

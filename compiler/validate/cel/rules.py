@@ -34,7 +34,7 @@ from compiler.validate.structural import (
     property_schema,
 )
 
-FindingKind = Literal["violation", "error", "unsupported", "duplicate"]
+FindingKind = Literal["violation", "error", "unsupported", "duplicate", "transition-skipped"]
 # Memoized verdicts per run; beyond this many distinct values, evaluate without storing.
 _MAX_VERDICTS = 200_000
 _OLD_SELF = re.compile(r"\boldSelf\b")
@@ -68,7 +68,6 @@ class CelEngine:
     _verdicts: dict[tuple[int, str | None], tuple[list[CelFinding], int]] = field(
         default_factory=dict
     )
-    transition_rules_skipped: int = 0
 
     def has_rules(self, root: Schema) -> bool:
         """Whether a schema declares any CEL rule at all."""
@@ -129,8 +128,9 @@ class CelEngine:
             if key[1] is not None and len(self._verdicts) < _MAX_VERDICTS:
                 self._verdicts[key] = found
         findings, transitions = found
-        self.transition_rules_skipped += transitions
         out.extend(CelFinding((*path, *f.path), f.message, f.rule, f.kind) for f in findings)
+        # Transition rules need the live object: counted as data, reported as a note.
+        out.extend(CelFinding(path, "", "", "transition-skipped") for _ in range(transitions))
 
     def _evaluate_rules(self, rules: list[Any], value: Any) -> tuple[list[CelFinding], int]:
         """Findings (paths relative to `value`) and the number of transition rules skipped."""
