@@ -101,7 +101,7 @@ _WORKERS = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from compiler import parallel
+    from compiler.pipeline import parallel
 
     def work(task, folder):
         (Path(folder) / f"{os.getpid()}.pid").write_text(task)
