@@ -136,11 +136,24 @@ def read_input(path: Path, roots: tuple[Path, ...], display: str) -> bytes:
     problem = input_problem(path, roots)
     if problem is None:
         try:
-            return _read_regular(path)
+            return read_regular(path)
         except OSError as exc:
             problem = _os_problem(exc)
     message, hint = problem
     raise InputFileError([Diagnostic(Location(display), "unreadable-input", message, hint=hint)])
+
+
+def read_input_text(path: Path, roots: tuple[Path, ...], display: str) -> str:
+    """`read_input`, decoded as UTF-8; a located error if it is not UTF-8."""
+    raw = read_input(path, roots, display)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8 text (byte {exc.start})"
+        at = Location(display, line, column)
+        raise InputFileError([Diagnostic(at, "encoding", message)]) from None
 
 
 def input_problem(path: Path, roots: tuple[Path, ...]) -> tuple[str, str] | None:
@@ -166,7 +179,8 @@ def input_problem(path: Path, roots: tuple[Path, ...]) -> tuple[str, str] | None
     return None
 
 
-def _read_regular(path: Path) -> bytes:
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; OSError for anything else, without ever blocking."""
     # O_NONBLOCK: should the file have been swapped for a FIFO since the check, opening it
     # returns at once instead of waiting for a writer; fstat then refuses it.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)

@@ -19,11 +19,13 @@ from compiler.discovery.auth import Access, AuthStyle, CloudAuth, MissingCredent
 from compiler.discovery.policy import RetryPolicy, classify_response, retry_delay
 from compiler.discovery.spec import ProviderSpec
 from compiler.models.snapshot import SnapshotModel
+from compiler.secrets.redact import scrub
 
 T = TypeVar("T", bound=pydantic.BaseModel)
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_PAGES = 100
+MAX_MESSAGE = 300  # characters of a provider's error shown, after scrubbing (never before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +176,7 @@ class Fetcher:
         self, url: str, status: int | None, message: str, hint: str = ""
     ) -> DiscoveryFailure:
         """Build a failure for this provider, with the URL stripped of its query."""
-        for secret in (*self.access.secrets, *self.scrub):
-            message = message.replace(secret, "***")
+        message = scrub(message, (*self.access.secrets, *self.scrub), limit=MAX_MESSAGE)
         shown = _display_url(url or self.last_url)
         return DiscoveryFailure(self.provider, shown, status, message, hint)
 
@@ -296,4 +297,4 @@ def _describe_transport(exc: httpx.TransportError) -> str:
 
 
 def _display_url(url: str) -> str:
-    return str(httpx.URL(url).copy_with(query=None)) if url else ""
+    return str(httpx.URL(url).copy_with(query=None, userinfo=b"")) if url else ""

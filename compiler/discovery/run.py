@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pydantic
@@ -179,10 +180,17 @@ def _snapshot(provider: ProviderSpec, found: Discovered, now: datetime) -> Snaps
     ids = {m.id for m in models}
     aliases = {a: t for a, t in found.aliases.items() if t in ids}
     fetched = now.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    source = SnapshotSource(url=found.url, fetched_at=fetched)
+    source = SnapshotSource(url=_without_userinfo(found.url), fetched_at=fetched)
     return normalize_snapshot(
         Snapshot(provider=provider.name, source=source, models=tuple(models), aliases=aliases)
     )
+
+
+def _without_userinfo(url: str) -> str:
+    # A password in a URL is a credential: it is never written to a snapshot.
+    if "@" not in urlsplit(url).netloc:
+        return url
+    return str(httpx.URL(url).copy_with(userinfo=b""))
 
 
 def _selected(model_id: str, provider: ProviderSpec) -> bool:

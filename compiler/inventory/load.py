@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from compiler.errors import Diagnostic, InventoryError, Location, UsageError, has_errors
+from compiler.fsio import InputFileError, read_input_text
 from compiler.inventory.credentials import literal_credentials
 from compiler.inventory.merge import MergeKeys, merge_override, strategic_merge
 from compiler.inventory.policies import check_environment
@@ -78,7 +80,7 @@ def load_environment(
 
 def _environment_file(project: Project, env: str) -> Path:
     env_file = project.environment_file(env)
-    if not env_file.is_file():
+    if not os.path.lexists(env_file):
         known = ", ".join(project.environment_names()) or "none"
         at = Location(project.relative(env_file))
         message = f"no environment {env!r} (known: {known})"
@@ -88,13 +90,10 @@ def _environment_file(project: Project, env: str) -> Path:
 
 def _load_file(project: Project, path: Path, problems: list[Diagnostic]) -> LoadedYaml | None:
     display = project.relative(path)
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Diagnostic(Location(display, 1, 1), "encoding", f"not UTF-8 text (byte {exc.start})")
-        )
+        text = read_input_text(path, project.input_roots, display)
+    except InputFileError as exc:
+        problems.extend(exc.diagnostics)
         return None
     try:
         loaded = load_yaml(text, display)

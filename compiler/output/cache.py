@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from compiler import __version__
-from compiler.fsio import atomic_write_bytes
+from compiler.fsio import atomic_write_bytes, read_regular
 from compiler.models.artifacts import OutputTree
 from compiler.project import Project
 
@@ -41,8 +41,10 @@ def inputs_key(project: Project, env: str) -> str:
     digest = hashlib.sha256(f"modelplane {__version__}\n".encode())
     for path in _input_files(project, env):
         digest.update(project.relative(path).encode() + b"\0")
+        # Never read_bytes: a FIFO (or a link to one) named like an input would block;
+        # the render itself then reports it.
         with contextlib.suppress(OSError):
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(hashlib.sha256(read_regular(path)).digest())
     return digest.hexdigest()
 
 

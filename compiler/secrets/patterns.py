@@ -66,6 +66,13 @@ def find_secret(value: str, *, high_entropy: bool = False) -> str | None:
     return None
 
 
+def mask_secrets(text: str, mask: str = "***") -> str:
+    """`text` with every secret-shaped part replaced by `mask`."""
+    if len(text) < _MIN_SECRET_LENGTH or not _ANY_LITERAL.search(text):
+        return text
+    return _ANY.sub(mask, text)
+
+
 def _looks_random(value: str) -> bool:
     text = value.strip()
     if len(text) < _MIN_ENTROPY_LENGTH or _REFERENCE.match(text) or not _TOKEN.fullmatch(text):

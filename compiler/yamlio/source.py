@@ -16,6 +16,8 @@ from ruamel.yaml.parser import Parser as PurePythonParser
 from ruamel.yaml.resolver import VersionedResolver
 
 from compiler.errors import Diagnostic, Location
+from compiler.yamlio.guards import YamlLoadError as YamlLoadError
+from compiler.yamlio.guards import bad_number, check_characters, too_deep
 
 PathKey = tuple[str | int, ...]
 # Values one file may expand to through aliases: far above any real inventory.
@@ -58,24 +60,19 @@ class LoadedYaml:
     source: SourceMap
 
 
-class YamlLoadError(Exception):
-    """A file could not be loaded; carries located diagnostics."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__("; ".join(d.message for d in diagnostics))
-
-
 def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> LoadedYaml:
     """Compose `text` and build plain data with positions; raise YamlLoadError on bad input.
 
     `max_nodes` bounds what aliases may expand to (an alias bomb is a few lines).
     """
+    check_characters(text, display_path)
     yaml = YAML(typ="safe", pure=False)
     if yaml.Parser is not PurePythonParser:
         yaml.Resolver = _CParserResolver
     try:
         node = yaml.compose(text)
+    except RecursionError:
+        raise YamlLoadError([too_deep(text, display_path)]) from None
     except MarkedYAMLError as exc:
         raise YamlLoadError([_syntax_diagnostic(exc, display_path)]) from None
     except YAMLError as exc:
@@ -86,6 +83,8 @@ def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> Lo
     builder = _Builder(source, max_nodes)
     try:
         data = builder.build(node, ())
+    except RecursionError:
+        raise YamlLoadError([too_deep(text, display_path)]) from None
     except _TooLarge as exc:
         raise YamlLoadError(
             [
@@ -164,7 +163,11 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            try:
+                return _scalar(node)
+            except ValueError:
+                self.problems.append(bad_number(node.value, self._at(node)))
+                return None
         raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
 
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
