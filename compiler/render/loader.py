@@ -17,6 +17,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 from compiler.fsio import read_input_text
+from compiler.project import TEMPLATES_DIR, builtin_dir
 
 
 class GuardedLoader(jinja2.BaseLoader):
@@ -24,8 +25,11 @@ class GuardedLoader(jinja2.BaseLoader):
 
     def __init__(self, template_dirs: Sequence[Path]) -> None:
         self.template_dirs = list(template_dirs)
-        # The parent of a templates folder is the repository (or the installation).
-        self.roots = tuple(d.parent for d in self.template_dirs)
+        # The parent of a templates folder is the repository (or the installation); a link
+        # to the built-in templates (of this installation) is fine too.
+        builtin = builtin_dir(TEMPLATES_DIR)
+        parents = [d.parent for d in self.template_dirs]
+        self.roots = tuple(parents + ([builtin] if builtin is not None else []))
 
     def get_source(
         self, environment: jinja2.Environment, template: str

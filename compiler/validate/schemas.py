@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema_rs
 
 from compiler.errors import Diagnostic
+from compiler.project import SCHEMAS_DIR, builtin_dir
 from compiler.validate import corekinds
 from compiler.validate.cel.rules import CelEngine
 from compiler.validate.crds import KindSchema, convert_crd, is_crd
@@ -106,7 +107,9 @@ def _refuse(uri: str) -> Any:
 
 
 def _read_schema_files(schemas_dir: Path) -> Iterator[tuple[KindKey, Mapping[str, Any]]]:
-    roots = (schemas_dir.parent,)  # the repository (or the installation)
+    # The repository (or the installation); a link to this installation's schemas is fine.
+    builtin = builtin_dir(SCHEMAS_DIR)
+    roots = (schemas_dir.parent, *([builtin] if builtin is not None else []))
     problems: list[Diagnostic] = []
     for path in sorted(schemas_dir.glob("*/*/*.json")):
         group, version, kind = path.parent.parent.name, path.parent.name, path.stem

@@ -47,9 +47,10 @@ def too_deep(text: str, path: str) -> Diagnostic:
     depth, deepest, where = 0, -1, 1
     for number, line in enumerate(lines, 1):
         indent = len(line) - len(line.lstrip(" -"))
-        if depth + indent > deepest:
-            deepest, where = depth + indent, number
-        depth += sum(line.count(c) for c in "[{") - sum(line.count(c) for c in "]}")
+        opened = line.count("[") + line.count("{")
+        if depth + indent + opened > deepest:
+            deepest, where = depth + indent + opened, number
+        depth += opened - line.count("]") - line.count("}")
     return Diagnostic(
         Location(path, where, 1),
         "yaml-too-deep",
