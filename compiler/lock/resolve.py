@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from compiler.errors import Diagnostic, LockError, Severity
 from compiler.lock.files import render_lockfile
 from compiler.lock.inputs import lock_inputs_digest
-from compiler.lock.pinning import Pin, PinFailure, pin_model
+from compiler.lock.pinning import Pin, PinFailure, pin_fits, pin_model
 from compiler.models.inventory import Model
 from compiler.models.lock import LockedModel, LockedProvider, Lockfile
 from compiler.models.resolved import ResolvedEnvironment
@@ -92,10 +92,7 @@ def _kept_pin(
         return None
     if old.provider != model.provider or old.selector != model.model:
         return None
-    still_listed = snapshot is not None and old.pinned in snapshot.ids()
-    if still_listed or (model.allow_undiscovered and old.via == "undiscovered"):
-        return Pin(old.match, old.pinned, old.via)
-    return None
+    return Pin(old.match, old.pinned, old.via) if pin_fits(model, snapshot, old.pinned) else None
 
 
 def _requirement_problems(
