@@ -118,6 +118,7 @@ class Transaction:
 
 def recover(root: Path) -> list[str]:
     """Finish a commit a crash interrupted, delete leftovers; the targets it completed."""
+    remove_legacy_leftovers(root)
     finished: list[str] = []
     for scratch in _scratch_folders(root):
         for entry in sorted(scratch.iterdir()):
@@ -134,6 +135,28 @@ def recover(root: Path) -> list[str]:
                 with contextlib.suppress(OSError):
                     entry.unlink()
     return finished
+
+
+def remove_legacy_leftovers(root: Path) -> None:
+    """What earlier modelplane versions could leave next to the outputs when killed.
+
+    They swapped `manifests/` through hidden siblings (`.manifests.new-*` staged,
+    `.manifests.old-*` the previous tree) and wrote `.<name>.*.tmp` files beside locks and
+    snapshots. A previous tree whose folder is missing is put back; the rest is deleted.
+    """
+    for env_dir in sorted((root / "environments").glob("*/")):
+        for entry in sorted([*env_dir.glob(".*"), *env_dir.glob("snapshots/.*")]):
+            name = entry.name
+            if entry.is_symlink():
+                continue
+            old = name.startswith((".manifests.old-", ".gitops.old-")) and entry.is_dir()
+            target = env_dir / name[1:].split(".old-")[0]
+            if old and not target.exists():
+                entry.rename(target)
+            elif old or (name.startswith((".manifests.new-", ".gitops.new-")) and entry.is_dir()):
+                shutil.rmtree(entry, ignore_errors=True)
+            elif name.endswith(".tmp") and entry.is_file():
+                entry.unlink()
 
 
 def _scratch_folders(root: Path) -> list[Path]:

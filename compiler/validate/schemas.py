@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema_rs
 
 from compiler.errors import Diagnostic
+from compiler.fsio import atomic_write_bytes
 from compiler.project import SCHEMAS_DIR, builtin_dir
 from compiler.validate import corekinds
 from compiler.validate.cel.rules import CelEngine
@@ -145,8 +146,7 @@ def import_crds(sources: Sequence[Path], target: Path) -> list[Path]:
             raise SchemaLoadError(f"{source}: no CustomResourceDefinition found")
         for kind in converted:
             path = target / kind.relative_path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(dump_schema(kind.schema), encoding="utf-8")
+            atomic_write_bytes(path, dump_schema(kind.schema).encode("utf-8"))
             written.append(path)
     return written
 

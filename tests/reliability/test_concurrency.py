@@ -28,6 +28,8 @@ from tests.reliability.support import (
     untracked,
 )
 
+pytestmark = pytest.mark.integration  # real processes, kills, mounts
+
 
 def _slow_render(root: Path) -> subprocess.Popen[bytes]:
     """A render whose commit pauses 3 s on its first rename (the journal's)."""

@@ -27,6 +27,8 @@ from tests.reliability.support import (
     untracked,
 )
 
+pytestmark = pytest.mark.integration  # real processes, kills, mounts
+
 
 def _render_with_umask(root: Path, umask: int, *args: str) -> subprocess.CompletedProcess[str]:
     def child() -> None:
