@@ -58,10 +58,12 @@ def write_failed(exc: OSError, root: Path, outcome: str) -> WriteFailedError:
 def scratch_dir(root: Path) -> Path:
     """The repository's scratch folder, created (with its `.gitignore`) on first use."""
     scratch = root / SCRATCH_DIR
+    if scratch.is_symlink():  # never write through a link someone planted
+        raise OSError(errno.ENOTDIR, "a symbolic link, not a folder modelplane made", str(scratch))
     if not (scratch / ".gitignore").is_file():
         with contextlib.suppress(FileExistsError):
             scratch.mkdir(_DIR_MODE)
-        if scratch.is_symlink() or not scratch.is_dir():
+        if not scratch.is_dir():
             raise OSError(errno.ENOTDIR, "not a folder modelplane made", str(scratch))
         _write_via(scratch, scratch / ".gitignore", b"*\n")  # never a half-written one
     return scratch

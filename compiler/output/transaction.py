@@ -22,7 +22,7 @@ import os
 import secrets
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from compiler.fsio import SCRATCH_DIR, atomic_write_bytes, make_dir, scratch_dir
 
@@ -214,10 +214,26 @@ def _journal(moves: list[Move]) -> bytes:
 
 
 def _read_journal(path: Path) -> list[Move]:
-    data = json.loads(path.read_text("utf-8"))
-    return [
-        Move(str(m["target"]), m["staged"], str(m["backup"]), bool(m["dir"])) for m in data["moves"]
-    ]
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        moves = [
+            Move(str(m["target"]), m["staged"], str(m["backup"]), bool(m["dir"]))
+            for m in data["moves"]
+        ]
+    except (ValueError, KeyError, TypeError):
+        moves = []
+    paths = [p for m in moves for p in (m.target, m.staged, m.backup) if p is not None]
+    if not moves or not all(_inside(p) for p in paths):
+        raise OSError(errno.EINVAL, "not a journal modelplane wrote", str(path))
+    return moves
+
+
+def _inside(path: object) -> bool:
+    """A relative path that stays inside the repository (a journal is data, not orders)."""
+    if not isinstance(path, str) or not path:
+        return False
+    parts = PurePosixPath(path).parts
+    return not PurePosixPath(path).is_absolute() and ".." not in parts
 
 
 def _device(path: Path) -> int:

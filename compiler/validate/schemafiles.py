@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
+
 from compiler.errors import CompilerError, Diagnostic, Location
 from compiler.fsio import InputFileError, read_input_text
 
@@ -46,7 +48,19 @@ def read_schema_file(
         return None
     outside = [ref for ref in _refs(schema) if not ref.startswith("#")]
     problems.extend(_refused(ref, text, display) for ref in outside)
-    return None if outside else schema
+    if outside:
+        return None
+    try:
+        jsonschema_rs.meta.validate(schema)
+    except jsonschema_rs.ValidationError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else "not a JSON Schema"
+        problems.append(
+            Diagnostic(Location(display, 1, 1), "schema-invalid", f"invalid JSON Schema: {message}")
+        )
+        return None
+    except (ValueError, jsonschema_rs.ReferencingError):
+        pass  # a draft the meta-schemas do not cover: compiled (and checked) when first used
+    return schema
 
 
 def _refs(value: Any) -> Iterator[str]:
