@@ -1,3 +1,3 @@
 """modelplane: a GitOps compiler for LLM access on Kubernetes."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -63,6 +64,21 @@ class Diagnostic:
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Return diagnostics de-duplicated and in a stable order."""
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`did you mean 'x'?` for the closest candidate to a misspelt word, else ''."""
+    lowered = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"did you mean {lowered[close[0]]!r}?" if close else ""
+
+
+def known_hint(word: str, known: Iterable[str], label: str = "known") -> str:
+    """`did you mean 'x'? (known: a, x)`: the closest name first, then every name."""
+    names = sorted(known)
+    listed = f"{label}: {', '.join(names) or 'none'}"
+    guess = did_you_mean(word, names)
+    return f"{guess} ({listed})" if guess else listed
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

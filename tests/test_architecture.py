@@ -22,6 +22,7 @@ STAGES = {
     "inventory": 1,
     "lock": 2,
     "discovery": 2,
+    "scaffold": 2,  # files of `init` and `env add`: texts + the inventory JSON Schema
     "render": 3,
     "validate": 4,
     "output": 5,

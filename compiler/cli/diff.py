@@ -46,6 +46,11 @@ DiffFormat = Literal["text", "markdown", "json"]
     help="Largest comment --split-dir writes, in characters (GitHub's limit by default).",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something changes.")
+@click.option(
+    "--against-env",
+    metavar="ENV",
+    help="With --lock: compare the pins with ENV's lock instead of a git base.",
+)
 @click.pass_obj
 def command(
     ctx: Context,
@@ -58,12 +63,19 @@ def command(
     split_dir: Path | None,
     comment_limit: int,
     exit_zero: bool,
+    against_env: str | None,
 ) -> ExitCode:
-    """Diff freshly rendered manifests (or locks) against a git base, per resource (offline)."""
+    """Diff freshly rendered manifests (or locks) against a git base, per resource (offline).
+
+    `--lock --against-env staging` instead lists where the environments' pins differ from
+    staging's (what `modelplane promote --from staging` would move).
+    """
     from compiler.pipeline.review import review
 
     if bool(envs) == all_envs:
         raise _usage("give --env ENV (one or more) or --all")
+    if against_env is not None:
+        return _against(ctx, list(envs) or None, against_env, lock_only, fmt, exit_zero)
     result = review(current_project(ctx), list(dict.fromkeys(envs)) or None, base, lock=lock_only)
     use_color = _use_color(color)
     # click strips ANSI codes off terminals unless told: --color always means always.
@@ -72,6 +84,25 @@ def command(
     if split_dir is not None:
         _write_parts(result, split_dir, comment_limit)
     return ExitCode.FINDINGS if result.changed and not exit_zero else ExitCode.OK
+
+
+def _against(
+    ctx: Context,
+    envs: list[str] | None,
+    other: str,
+    lock_only: bool,
+    fmt: DiffFormat | None,
+    exit_zero: bool,
+) -> ExitCode:
+    from compiler.pipeline.pins import compare_pins
+    from compiler.review.pin_compare import format_differences
+
+    if not lock_only:
+        raise _usage("--against-env compares locks: add --lock")
+    project = current_project(ctx)
+    rows = compare_pins(project, envs or project.environment_names(), other)
+    click.echo(format_differences(rows, fmt or ("json" if ctx.fmt == "json" else "text")), nl=False)
+    return ExitCode.FINDINGS if rows and not exit_zero else ExitCode.OK
 
 
 def _render(result: object, fmt: DiffFormat, color: bool) -> str:

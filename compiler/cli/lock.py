@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from compiler.cli.discover import discover_envs
+from compiler.cli.discovery_flags import discovery_flags
+from compiler.cli.discovery_report import discover_and_report
 from compiler.cli.options import (
     Context,
     current_project,
@@ -33,9 +34,11 @@ from compiler.errors import ExitCode
 @click.option("--upgrade-model", multiple=True, metavar="MODEL", help="Re-pin this model.")
 @click.option("--dry-run", is_flag=True, help="Print the lock instead of writing it.")
 @click.option("--refresh", is_flag=True, help="Run discovery first (network), then lock.")
+@discovery_flags
 @click.pass_obj
 def command(
     ctx: Context,
+    /,
     envs: tuple[str, ...],
     all_envs: bool,
     check: bool,
@@ -44,6 +47,7 @@ def command(
     upgrade_model: tuple[str, ...],
     dry_run: bool,
     refresh: bool,
+    **bounds: Any,
 ) -> ExitCode:
     """Pin every model selector from the discovery snapshots into models.lock (offline)."""
     from compiler.lock.resolve import LockOptions
@@ -52,7 +56,7 @@ def command(
     options = LockOptions(upgrade, frozenset(upgrade_provider), frozenset(upgrade_model))
     project = current_project(ctx)
     names = selected_envs(project, envs, all_envs)
-    failed = refresh and discover_envs(ctx, project, names)
+    failed = refresh and discover_and_report(ctx, project, names, (), bounds)
     outcomes = lock_environments(project, names, options, check=check, dry_run=dry_run)
     stale = [d for o in outcomes for d in o.stale]
     emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)

@@ -106,9 +106,22 @@ def cli(ctx: click.Context, fmt: str | None, show_traceback: bool) -> None:
 
 
 def _register() -> None:
-    from compiler.cli import diff, discover, lock, models, render, schemas, validate
+    from compiler.cli import (
+        diff,
+        discover,
+        env,
+        init,
+        lock,
+        models,
+        outdated,
+        promote,
+        render,
+        schemas,
+        validate,
+    )
 
-    for module in (diff, discover, lock, models, render, schemas, validate):
+    commands = (init, env, discover, lock, outdated, promote, render, validate, diff, models)
+    for module in (*commands, schemas):
         cli.add_command(module.command)
 
 

@@ -87,7 +87,8 @@ def selected_envs(project: Project, envs: Sequence[str], all_envs: bool) -> list
     names = project.environment_names()
     if not names:
         at = Location(project.relative(project.environments_dir))
-        raise UsageError([Diagnostic(at, "usage", "no environments found")])
+        hint = "start a repository with `modelplane init`, or add one: `modelplane env add NAME`"
+        raise UsageError([Diagnostic(at, "usage", "no environments found", hint=hint)])
     return names
 
 

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed, paginate
+from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed
 from compiler.discovery.dates import day_from_iso
 from compiler.discovery.openai_list import RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.discovery.spec import ProviderSpec
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "x-api-key"
 API_VERSION = "2023-06-01"
 PAGE_SIZE = "1000"
+ALIAS_CONCURRENCY = 8
 _DATED = re.compile(r"^(?P<alias>.+)-\d{8}$")
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CAPABILITIES = {
@@ -87,18 +90,24 @@ def _candidates(ids: set[str], wanted: Iterable[str]) -> list[str]:
 
 
 def _resolve(ctx: AdapterContext, url: str, names: list[str], ids: set[str]) -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for name in names:
-        target = f"{url}/{name}"
-        try:
-            info = ctx.fetcher.parse(AnthropicModel, ctx.fetcher.get_json(target), target)
-        except ProviderFailed as exc:
-            if exc.failure.status == 404:
-                continue
-            raise
-        if info.id != name and info.id in ids:
-            aliases[name] = info.id
-    return aliases
+    # One GET per alias candidate: asked concurrently, so 27 aliases cost one round trip
+    # time, not 27 (the run's deadline still bounds each request).
+    with ThreadPoolExecutor(max_workers=ALIAS_CONCURRENCY) as pool:
+        found = list(pool.map(lambda name: _lookup(ctx, f"{url}/{name}"), names))
+    return {
+        name: target
+        for name, target in zip(names, found, strict=True)
+        if target is not None and target != name and target in ids
+    }
+
+
+def _lookup(ctx: AdapterContext, target: str) -> str | None:
+    try:
+        return ctx.fetcher.parse(AnthropicModel, ctx.fetcher.get_json(target), target).id
+    except ProviderFailed as exc:
+        if exc.failure.status == 404:
+            return None
+        raise
 
 
 def _to_snapshot(model: AnthropicModel) -> SnapshotModel:

@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
+from compiler.discovery.accounts import credential_env
 from compiler.discovery.spec import ProviderSpec
 
 AuthStyle = Literal[
@@ -41,6 +42,8 @@ class Access:
     auth: httpx.Auth | None = field(repr=False)
     secrets: tuple[str, ...] = field(repr=False)
     hint: str = ""
+    # `scheme://host:port` these credentials may go to; empty means nowhere (fail closed).
+    origin: str = ""
 
 
 class CloudAuth(Protocol):
@@ -71,13 +74,13 @@ def build_access(
 
 
 def _env_key(provider: ProviderSpec, environ: Mapping[str, str]) -> tuple[str | None, str]:
-    creds = provider.credentials
-    if creds is None or not creds.env:
+    name = credential_env(provider)
+    if not name:
         return None, _chain_hint(provider)
-    value = environ.get(creds.env, "")
+    value = environ.get(name, "")
     if not value:
-        raise MissingCredential(f"{creds.env} is not set", f"export {creds.env}")
-    return value, f"check {creds.env}"
+        raise MissingCredential(f"{name} is not set", f"export {name}")
+    return value, f"check {name}"
 
 
 def _key_access(style: AuthStyle, key: str, hint: str) -> Access:

@@ -1,4 +1,4 @@
-"""Azure OpenAI: data-plane `GET /openai/models?api-version` plus ARM deployments (called names)."""
+"""Azure OpenAI: `GET /openai/v1/models`, plus deployments (called names) from ARM or declared."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from compiler.discovery.auth import AZURE_ARM_SCOPE, Access, AuthStyle, MissingCredential
-from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed, no_headers, paginate
+from compiler.discovery.azure_declared import declared_deployments
+from compiler.discovery.base import AdapterContext, Discovered, ProviderFailed, no_headers
 from compiler.discovery.dates import day_from_unix
 from compiler.discovery.openai_list import RESPONSE
-from compiler.discovery.spec import ArmRefSpec
+from compiler.discovery.paging import paginate
+from compiler.discovery.spec import ArmRefSpec, AzureConfigSpec
+from compiler.discovery.wire import origin_of
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "azure"
@@ -23,12 +26,13 @@ _CAPABILITIES = {"chat_completion": "chat", "completion": "completion", "embeddi
 
 
 class AzureModel(BaseModel):
-    """A data-plane model entry."""
+    """A data-plane model entry (dated API: `created_at`; v1 API: OpenAI's `created`)."""
 
     model_config = RESPONSE
 
     id: str
     created_at: int | None = None
+    created: int | None = None
     lifecycle_status: str | None = None
     capabilities: dict[str, bool] = {}
     deprecation: dict[str, int] = {}
@@ -81,17 +85,31 @@ class DeploymentPage(BaseModel):
 
 
 def discover(ctx: AdapterContext) -> Discovered:
-    """List deployments (when configured) and the models the resource can use."""
+    """List the models the resource can use, then its deployments (ARM, or declared)."""
     azure = ctx.provider.config.azure
-    version = azure.api_version if azure and azure.api_version else DEFAULT_API_VERSION
-    url = ctx.url("openai/models")
-    body = ctx.fetcher.get_json(url, {"api-version": version})
+    url, params = _models_request(ctx, azure)
+    body = ctx.fetcher.get_json(url, params)
     entries = ctx.fetcher.parse(AzureList, body, url).data
     models = [_model(ctx.fetcher.parse(AzureModel, e, url)) for e in entries]
     ctx.fetcher.count_page(len(models))
     arm = azure.deployments_arm if azure else None
-    deployments = _deployments(ctx, arm) if arm is not None else []
+    if arm is not None:
+        deployments = _deployments(ctx, arm)
+    else:
+        declared = dict(azure.deployments) if azure else {}
+        deployments = declared_deployments(ctx, url, declared, {m.id for m in models})
     return Discovered(url, [*deployments, *models])
+
+
+def _models_request(
+    ctx: AdapterContext, azure: AzureConfigSpec | None
+) -> tuple[str, dict[str, str]]:
+    # The v1 API (`/openai/v1/models`, GA since 2025) needs no api-version; the dated
+    # data-plane list stays available for resources pinned to it.
+    if azure is not None and azure.models_api == "dated":
+        version = azure.api_version or DEFAULT_API_VERSION
+        return ctx.url("openai/models"), {"api-version": version}
+    return ctx.url("openai/v1/models"), {}
 
 
 def _deployments(ctx: AdapterContext, arm: ArmRefSpec) -> list[SnapshotModel]:
@@ -101,7 +119,10 @@ def _deployments(ctx: AdapterContext, arm: ArmRefSpec) -> list[SnapshotModel]:
         raise ProviderFailed(
             ctx.fetcher.failure(ctx.arm_endpoint, None, str(exc), exc.hint)
         ) from None
-    access = Access({"Authorization": f"Bearer {token}"}, None, (token,), "check the Azure login")
+    hint = "check the Azure login"
+    bearer = {"Authorization": f"Bearer {token}"}
+    # The ARM token may only go to ARM: a nextLink to any other host is refused.
+    access = Access(bearer, None, (token,), hint, origin_of(ctx.arm_endpoint))
     url = (
         f"{ctx.arm_endpoint.rstrip('/')}/subscriptions/{arm.subscription}"
         f"/resourceGroups/{arm.resource_group}/providers/Microsoft.CognitiveServices"
@@ -144,7 +165,7 @@ def _model(model: AzureModel) -> SnapshotModel:
     capabilities = [_CAPABILITIES.get(k, k) for k, on in model.capabilities.items() if on]
     return SnapshotModel(
         id=model.id,
-        created=day_from_unix(model.created_at),
+        created=day_from_unix(model.created_at or model.created),
         capabilities=tuple(c for c in capabilities if c != "inference"),
         retires_at=day_from_unix(model.deprecation.get("inference")),
         details={k: v for k, v in details.items() if v is not None},

@@ -8,7 +8,8 @@ the page cap, so adapters only describe URLs and response shapes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -16,8 +17,20 @@ import httpx
 import pydantic
 
 from compiler.discovery.auth import Access, AuthStyle, CloudAuth, MissingCredential
+from compiler.discovery.failure import DiscoveryFailure as DiscoveryFailure
+from compiler.discovery.failure import ProviderFailed as ProviderFailed
+from compiler.discovery.network import Timeouts
 from compiler.discovery.policy import RetryPolicy, classify_response, retry_delay
 from compiler.discovery.spec import ProviderSpec
+from compiler.discovery.wire import (
+    Deadline,
+    TooLarge,
+    TooSlow,
+    describe_transport,
+    display_url,
+    origin_of,
+    read_capped,
+)
 from compiler.models.snapshot import SnapshotModel
 from compiler.secrets.redact import scrub
 
@@ -26,30 +39,6 @@ T = TypeVar("T", bound=pydantic.BaseModel)
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_PAGES = 100
 MAX_MESSAGE = 300  # characters of a provider's error shown, after scrubbing (never before)
-
-
-@dataclass(frozen=True, slots=True)
-class DiscoveryFailure:
-    """Why one provider could not be discovered; safe to print (no credentials)."""
-
-    provider: str
-    url: str
-    status: int | None
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        status = f"{self.status} from " if self.status is not None else ""
-        hint = f": {self.hint}" if self.hint else ""
-        return f"{status}{self.provider} ({self.url}): {self.message}{hint}"
-
-
-class ProviderFailed(Exception):
-    """Raised inside an adapter run; caught by the runner and turned into its failure."""
-
-    def __init__(self, failure: DiscoveryFailure) -> None:
-        self.failure = failure
-        super().__init__(str(failure))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +59,12 @@ class AdapterContext:
     cloud: CloudAuth
     wanted: Sequence[str] = ()
     arm_endpoint: str = "https://management.azure.com"
+    base_url: str = ""
 
     def url(self, path: str) -> str:
-        """Join the provider's base URL (checked by the runner) and a path."""
-        return (self.provider.base_url or "").rstrip("/") + "/" + path.lstrip("/")
+        """Join the discovery base URL (checked by the runner) and a path."""
+        base = self.base_url or self.provider.base_url or ""
+        return base.rstrip("/") + "/" + path.lstrip("/")
 
 
 class Discoverer(Protocol):
@@ -111,7 +102,12 @@ class ProgressSink(Protocol):
 
 @dataclass(slots=True)
 class Fetcher:
-    """Fetches JSON for one provider through the shared client, with retries and limits."""
+    """Fetches JSON for one provider through the shared client, with retries and limits.
+
+    Credentials are bound to an origin: a request to any other origin (a next-page link
+    pointing elsewhere, an ARM `nextLink` off management.azure.com) is refused before a
+    byte is sent, so a key only ever reaches the host it was issued for.
+    """
 
     client: httpx.Client
     provider: str
@@ -121,6 +117,8 @@ class Fetcher:
     progress: ProgressSink | None = None
     max_body: int = MAX_BODY_BYTES
     max_pages: int = MAX_PAGES
+    deadline: Deadline = field(default_factory=lambda: Deadline.after(3600.0))
+    timeouts: Timeouts = field(default_factory=Timeouts)
     last_url: str = ""
     scrub: list[str] = field(default_factory=list)
     pages: int = 0
@@ -148,16 +146,20 @@ class Fetcher:
         """Send one request (with retries) and decode its JSON body."""
         if access is not None:
             self.scrub.extend(access.secrets)
+        using = access or self.access
+        self._check_origin(url, using)
         attempt = 0
         while True:
             attempt += 1
-            outcome = self._attempt(method, url, params, body, access or self.access)
+            outcome = self._attempt(method, url, params, body, using)
             if isinstance(outcome, _Decoded):
                 return outcome.value
             headers = outcome.response.headers if outcome.response is not None else None
             delay = retry_delay(self.policy, attempt, headers, outcome.raw)
             if not outcome.retryable or delay is None:
                 raise ProviderFailed(outcome.failure)
+            if delay >= self.deadline.remaining():
+                raise ProviderFailed(self._past_deadline(outcome.failure))
             if self.progress is not None:
                 self.progress.retry(self.provider, attempt, outcome.failure.status, delay)
             self.policy.sleep(delay)
@@ -177,7 +179,7 @@ class Fetcher:
     ) -> DiscoveryFailure:
         """Build a failure for this provider, with the URL stripped of its query."""
         message = scrub(message, (*self.access.secrets, *self.scrub), limit=MAX_MESSAGE)
-        shown = _display_url(url or self.last_url)
+        shown = display_url(url or self.last_url)
         return DiscoveryFailure(self.provider, shown, status, message, hint)
 
     def count_page(self, models: int) -> None:
@@ -190,36 +192,67 @@ class Fetcher:
         if self.progress is not None:
             self.progress.page(self.provider, self.pages, self.models_seen)
 
+    def _check_origin(self, url: str, access: Access) -> None:
+        target = origin_of(url)
+        if access.origin and target == access.origin:
+            return
+        msg = (
+            f"refused to send credentials to {target or url!r}: they belong to "
+            f"{access.origin or 'no origin'} (a link led to another host)"
+        )
+        hint = "the provider returned a link to another origin; report it to the provider"
+        raise ProviderFailed(self.failure(url, None, msg, hint))
+
+    def _past_deadline(self, last: DiscoveryFailure) -> DiscoveryFailure:
+        msg = f"overall deadline of {self.deadline.seconds:g}s reached (last: {last.message})"
+        hint = "raise --deadline / MODELPLANE_DISCOVERY_DEADLINE, or check the provider"
+        return DiscoveryFailure(last.provider, last.url, last.status, msg, hint)
+
     def _attempt(
         self, method: str, url: str, params: Mapping[str, str] | None, body: Any, access: Access
     ) -> _Decoded | _Failed:
         self.last_url = url
+        left = self.deadline.remaining()
+        if left <= 0:
+            failure = self.failure(url, None, "no time left before the request")
+            return _Failed(self._past_deadline(failure), False, None)
+        limit = min(self.timeouts.request, left)
+        timeout = httpx.Timeout(limit, connect=min(self.timeouts.connect, limit))
         headers = {**self.headers, **access.headers}
         try:
             request = self.client.build_request(
-                method, url, params=params, headers=headers, json=body
+                method, url, params=params, headers=headers, json=body, timeout=timeout
             )
             auth = access.auth or httpx.USE_CLIENT_DEFAULT
             response = self.client.send(request, auth=auth, stream=True)
         except httpx.TransportError as exc:
-            return _Failed(self.failure(url, None, _describe_transport(exc)), True, None)
+            return self._transport_failure(url, None, exc)
         except MissingCredential as exc:  # raised by a signing auth (SigV4) mid-request
             return _Failed(self.failure(url, None, str(exc), exc.hint), False, None)
         try:
-            return self._read(url, response)
+            return self._read(url, response, time.monotonic() + limit)
         finally:
             response.close()
 
-    def _read(self, url: str, response: httpx.Response) -> _Decoded | _Failed:
+    def _transport_failure(
+        self, url: str, status: int | None, exc: httpx.TransportError
+    ) -> _Failed:
+        problem = describe_transport(exc)
+        return _Failed(
+            self.failure(url, status, problem.message, problem.hint), problem.retryable, None
+        )
+
+    def _read(self, url: str, response: httpx.Response, until: float) -> _Decoded | _Failed:
         try:
-            raw = _read_capped(response, self.max_body)
-        except _TooLarge:
+            raw = read_capped(response, self.max_body, until)
+        except TooLarge:
             msg = f"response body larger than {self.max_body} bytes"
             return _Failed(self.failure(url, response.status_code, msg), False, None)
+        except TooSlow:
+            msg = f"the body did not arrive within {self.timeouts.request:g}s (a trickling server)"
+            return _Failed(self.failure(url, response.status_code, msg), True, None)
         except httpx.TransportError as exc:
-            return _Failed(
-                self.failure(url, response.status_code, _describe_transport(exc)), True, None
-            )
+            return self._transport_failure(url, response.status_code, exc)
         if response.status_code >= 300:
             verdict = classify_response(
                 response.status_code, raw, response.headers, self.access.hint
@@ -235,24 +268,6 @@ class Fetcher:
             )
 
 
-def paginate(
-    fetcher: Fetcher, fetch_page: Callable[[str | None], tuple[list[T], str | None]]
-) -> Iterator[T]:
-    """Yield items page by page until the cursor ends; fail on a repeated cursor."""
-    seen: set[str] = set()
-    cursor: str | None = None
-    while True:
-        items, cursor = fetch_page(cursor)
-        fetcher.count_page(len(items))
-        yield from items
-        if not cursor:
-            return
-        if cursor in seen:
-            msg = f"the provider repeated page cursor {cursor[:40]!r}"
-            raise ProviderFailed(fetcher.failure("", None, msg, "pagination does not end"))
-        seen.add(cursor)
-
-
 @dataclass(frozen=True, slots=True)
 class _Decoded:
     value: Any
@@ -264,37 +279,3 @@ class _Failed:
     retryable: bool
     response: httpx.Response | None
     raw: bytes = b""
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _read_capped(response: httpx.Response, limit: int) -> bytes:
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _describe_transport(exc: httpx.TransportError) -> str:
-    # Only the exception class is shown: messages of some transports echo request
-    # details, and nothing about the request may leak into output.
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "connection closed before the response was complete (truncated body)"
-    if isinstance(exc, httpx.ConnectError):
-        return "could not connect"
-    return f"transport error ({type(exc).__name__})"
-
-
-def _display_url(url: str) -> str:
-    return str(httpx.URL(url).copy_with(query=None, userinfo=b"")) if url else ""

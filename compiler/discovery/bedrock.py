@@ -7,15 +7,29 @@ from typing import Any
 from pydantic import BaseModel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, no_headers, paginate
+from compiler.discovery.base import AdapterContext, Discovered, no_headers
 from compiler.discovery.dates import day_from_iso
 from compiler.discovery.gemini import GOOGLE_RESPONSE as CAMEL_RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "aws"
 request_headers = no_headers
 PAGE_SIZE = "1000"
 _OUTPUT = {"TEXT": "chat", "EMBEDDING": "embeddings", "IMAGE": "image-generation"}
+# Region prefix -> geographic profile prefixes, most specific first (AWS cross-Region
+# inference docs: US, US-GOV, EU, APAC, JP, AU and Global profiles).
+_GEOGRAPHIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("us-gov-", ("us-gov",)),
+    ("us-", ("us",)),
+    ("ca-", ("us",)),
+    ("eu-", ("eu",)),
+    ("ap-northeast-1", ("jp", "apac")),
+    ("ap-northeast-3", ("jp", "apac")),
+    ("ap-southeast-2", ("au", "apac")),
+    ("ap-southeast-4", ("au", "apac")),
+    ("ap-", ("apac",)),
+)
 
 
 class Lifecycle(BaseModel):
@@ -92,17 +106,48 @@ def discover(ctx: AdapterContext) -> Discovered:
         ]
         return profiles, found.next_token
 
-    profiles = [_profile(p) for p in paginate(fetcher, page)]
-    return Discovered(url, [*(_foundation(m) for m in models), *profiles])
+    listed = list(paginate(fetcher, page))
+    region = ctx.provider.config.bedrock.region if ctx.provider.config.bedrock else None
+    callable_via = region_profiles(region or "", {p.inference_profile_id for p in listed})
+    foundations = [_foundation(m, callable_via) for m in models]
+    return Discovered(url, [*foundations, *(_profile(p) for p in listed)])
 
 
-def _foundation(model: FoundationModel) -> SnapshotModel:
+def region_profiles(region: str, profile_ids: set[str]) -> dict[str, str]:
+    """Foundation id -> the system profile to call it through from `region`.
+
+    The profiles listed by a region are the ones callable from it. The region's own
+    geography (`us.`, `eu.`, `apac.`, `jp.`, `au.`, `us-gov.`) wins over `global.`, which
+    may route anywhere.
+    """
+    chosen: dict[str, str] = {}
+    for prefix in (*_geographies(region), "global"):
+        for profile in sorted(profile_ids):
+            head, _, foundation = profile.partition(".")
+            if head == prefix and foundation:
+                chosen.setdefault(foundation, profile)
+    return chosen
+
+
+def _geographies(region: str) -> tuple[str, ...]:
+    for start, geos in _GEOGRAPHIES:
+        if region.startswith(start):
+            return geos
+    return ()
+
+
+def _foundation(model: FoundationModel, callable_via: dict[str, str]) -> SnapshotModel:
     life = model.model_lifecycle
+    types = model.inference_types_supported
+    # Without ON_DEMAND a foundation id cannot be called directly ("on-demand throughput
+    # isn't supported"); the lock pins the region's inference profile recorded here.
+    profile = callable_via.get(model.model_id) if "ON_DEMAND" not in types else None
     details: dict[str, DetailValue] = {
         "kind": "foundation-model",
         "provider": model.provider_name,
         "lifecycle": life.status,
-        "inferenceTypes": ",".join(sorted(model.inference_types_supported)) or None,
+        "inferenceTypes": ",".join(sorted(types)) or None,
+        "inferenceProfile": profile,
     }
     capabilities = {_OUTPUT.get(m, m.lower()) for m in model.output_modalities}
     if model.response_streaming_supported:

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, no_headers, paginate
+from compiler.discovery.base import AdapterContext, Discovered, no_headers
+from compiler.discovery.paging import paginate
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "x-goog-api-key"

@@ -1,5 +1,8 @@
 """Ollama: `GET /api/tags` (local models, no auth); the digest pins a floating tag.
 
+A name without a tag means `:latest` to Ollama, so the snapshot's aliases say so
+(`phi4-mini` -> `phi4-mini:latest`) and such a selector pins like any alias.
+
 Servers before May 2026 list no context length or capabilities in the tags; for those
 models one `POST /api/show` each fills them in.
 """
@@ -67,7 +70,13 @@ def discover(ctx: AdapterContext) -> Discovered:
     body = ctx.fetcher.parse(TagList, ctx.fetcher.get_json(url), url)
     tags = [ctx.fetcher.parse(Tag, t, url) for t in body.models]
     ctx.fetcher.count_page(len(tags))
-    return Discovered(url, [_to_snapshot(_with_show(ctx, t)) for t in tags])
+    models = [_to_snapshot(_with_show(ctx, t)) for t in tags]
+    return Discovered(url, models, _implicit_latest({m.id for m in models}))
+
+
+def _implicit_latest(ids: set[str]) -> dict[str, str]:
+    """`phi4-mini` -> `phi4-mini:latest`: Ollama reads a name without a tag as `:latest`."""
+    return {i.removesuffix(":latest"): i for i in ids if i.endswith(":latest")}
 
 
 def _with_show(ctx: AdapterContext, tag: Tag) -> Tag:

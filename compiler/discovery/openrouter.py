@@ -8,13 +8,28 @@ import httpx
 from pydantic import BaseModel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, no_headers, paginate
+from compiler.discovery.base import AdapterContext, Discovered, no_headers
 from compiler.discovery.dates import day_from_iso, day_from_unix
 from compiler.discovery.openai_list import RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "optional-bearer"
 request_headers = no_headers
+ALL_MODALITIES = {"output_modalities": "all"}
+# Output modalities as capabilities; a text-output model is a chat model.
+_OUTPUTS = {
+    "text": "chat",
+    "image": "image-generation",
+    "audio": "audio-output",
+    "video": "video-generation",
+}
+_PARAMS = {
+    "tools": "tools",
+    "reasoning": "thinking",
+    "structured_outputs": "structured-outputs",
+    "web_search_options": "web-search",
+}
 
 
 class Architecture(BaseModel):
@@ -66,11 +81,21 @@ def discover(ctx: AdapterContext) -> Discovered:
 
     def page(cursor: str | None) -> tuple[list[RouterModel], str | None]:
         target = _absolute(url, cursor) if cursor else url
-        body = fetcher.parse(RouterList, fetcher.get_json(target), target)
+        # Without output_modalities the API lists text-output models only; `all` lists
+        # image, audio, speech, transcription, embeddings and rerank models too.
+        params = None if cursor else ALL_MODALITIES
+        body = fetcher.parse(RouterList, fetcher.get_json(target, params), target)
         models = [fetcher.parse(RouterModel, item, target) for item in body.data]
         return models, body.links.get("next")
 
-    return Discovered(url, [_to_snapshot(m) for m in paginate(fetcher, page)])
+    models = list(paginate(fetcher, page))
+    # The canonical slug is the permanent, dated name of what an id serves today: a
+    # selector written as a slug pins the id requests use, and the lock records the slug
+    # as the pin's revision, so OpenRouter moving an id to a new version is a lock change.
+    slugs = {
+        m.canonical_slug: m.id for m in models if m.canonical_slug and m.canonical_slug != m.id
+    }
+    return Discovered(url, [_to_snapshot(m) for m in models], slugs)
 
 
 def _to_snapshot(model: RouterModel) -> SnapshotModel:
@@ -78,7 +103,13 @@ def _to_snapshot(model: RouterModel) -> SnapshotModel:
     for name in ("prompt", "completion"):
         details[f"price.{name}"] = model.pricing.get(name)
     params = set(model.supported_parameters)
-    capabilities = params & {"tools", "reasoning", "structured_outputs"}
+    capabilities = {_PARAMS[p] for p in params if p in _PARAMS}
+    outputs = model.architecture.output_modalities
+    capabilities |= {_OUTPUTS.get(m, m) for m in outputs}
+    if "image" in model.architecture.input_modalities:
+        capabilities.add("vision")
+    if "audio" in model.architecture.input_modalities:
+        capabilities.add("audio-input")
     return SnapshotModel(
         id=model.id,
         created=day_from_unix(model.created),

@@ -63,6 +63,14 @@ class AzureConfigSpec(Protocol):
     def deployments_arm(self) -> ArmRefSpec | None:
         """Where to list deployments, if at all."""
 
+    @property
+    def models_api(self) -> str:
+        """`v1` (`/openai/v1/models`) or `dated` (`/openai/models?api-version`)."""
+
+    @property
+    def deployments(self) -> Mapping[str, str]:
+        """Deployments declared without ARM: name -> model."""
+
 
 class VertexConfigSpec(Protocol):
     """Vertex AI project and location."""
@@ -74,6 +82,10 @@ class VertexConfigSpec(Protocol):
     @property
     def location(self) -> str | None:
         """Region, e.g. us-central1."""
+
+    @property
+    def publishers(self) -> Sequence[str]:
+        """Model Garden publishers to list (google, anthropic, meta, mistralai, ...)."""
 
 
 class BedrockConfigSpec(Protocol):
@@ -122,6 +134,18 @@ class DiscoverySettingsSpec(Protocol):
     @property
     def flavor(self) -> str:
         """auto, vllm or litellm (openai-compatible only)."""
+
+    @property
+    def endpoint(self) -> str | None:
+        """Where discovery asks instead of the provider's endpoint (in-cluster servers)."""
+
+    @property
+    def credentials_env(self) -> str | None:
+        """Variable with the key for `endpoint`, when it differs from `credentials.env`."""
+
+    @property
+    def ca_file(self) -> str | None:
+        """PEM file of CAs trusted for this provider, relative to the project root."""
 
 
 class ProviderSpec(Protocol):

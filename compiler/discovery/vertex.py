@@ -1,20 +1,23 @@
-"""Vertex AI: `GET /v1beta1/publishers/google/models` with `pageToken`, OAuth2 from Google ADC."""
+"""Vertex AI: `GET /v1beta1/publishers/{publisher}/models` with `pageToken`, OAuth2 from ADC."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel
 
 from compiler.discovery.auth import AuthStyle
-from compiler.discovery.base import AdapterContext, Discovered, paginate
+from compiler.discovery.base import AdapterContext, Discovered
 from compiler.discovery.gemini import GOOGLE_RESPONSE
+from compiler.discovery.paging import paginate
 from compiler.discovery.spec import ProviderSpec
 from compiler.models.snapshot import DetailValue, SnapshotModel
 
 AUTH: AuthStyle = "google"
 PUBLISHER = "google"
 PAGE_SIZE = "1000"
+_DATE = re.compile(r"^\d{8}$")
 
 
 class PublisherModel(BaseModel):
@@ -45,26 +48,39 @@ def request_headers(provider: ProviderSpec) -> dict[str, str]:
 
 
 def discover(ctx: AdapterContext) -> Discovered:
-    """List Google's publisher models available in the location."""
-    url = ctx.url(f"v1beta1/publishers/{PUBLISHER}/models")
+    """List the models of every configured publisher (default: Google's own)."""
+    vertex = ctx.provider.config.vertex
+    publishers = tuple(vertex.publishers) if vertex and vertex.publishers else (PUBLISHER,)
+    models = [m for p in publishers for m in _publisher(ctx, p)]
+    return Discovered(ctx.url(f"v1beta1/publishers/{publishers[0]}/models"), models)
+
+
+def _publisher(ctx: AdapterContext, publisher: str) -> list[SnapshotModel]:
+    url = ctx.url(f"v1beta1/publishers/{publisher}/models")
     fetcher = ctx.fetcher
+    # Partner models are called by `name@version` (claude-sonnet-4-5@20250929), so every
+    # version is listed; Google's own are called by name.
+    extra = {} if publisher == PUBLISHER else {"listAllVersions": "true"}
 
     def page(cursor: str | None) -> tuple[list[PublisherModel], str | None]:
-        params = {"pageSize": PAGE_SIZE} | ({"pageToken": cursor} if cursor else {})
+        params = {"pageSize": PAGE_SIZE, **extra} | ({"pageToken": cursor} if cursor else {})
         body = fetcher.parse(PublisherPage, fetcher.get_json(url, params), url)
         models = [fetcher.parse(PublisherModel, m, url) for m in body.publisher_models]
         return models, body.next_page_token
 
-    return Discovered(url, [_to_snapshot(m) for m in paginate(fetcher, page)])
+    return [_to_snapshot(m, publisher) for m in paginate(fetcher, page)]
 
 
-def _to_snapshot(model: PublisherModel) -> SnapshotModel:
+def _to_snapshot(model: PublisherModel, publisher: str) -> SnapshotModel:
     details: dict[str, DetailValue] = {
+        "publisher": publisher,
         "versionId": model.version_id,
         "launchStage": model.launch_stage,
         "versionState": model.version_state,
     }
+    name = model.name.rsplit("/", 1)[-1]
+    dated = publisher != PUBLISHER and _DATE.match(model.version_id or "")
     return SnapshotModel(
-        id=model.name.rsplit("/", 1)[-1],
+        id=f"{name}@{model.version_id}" if dated else name,
         details={k: v for k, v in details.items() if v is not None},
     )

@@ -10,11 +10,19 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from compiler.errors import Diagnostic, InventoryError, Location, UsageError, has_errors
+from compiler.errors import (
+    Diagnostic,
+    InventoryError,
+    Location,
+    UsageError,
+    has_errors,
+    known_hint,
+)
 from compiler.fsio import InputFileError, read_input_text
 from compiler.inventory.credentials import literal_credentials
+from compiler.inventory.enablement import without_typo_cascade
 from compiler.inventory.merge import MergeKeys, merge_override, strategic_merge
-from compiler.inventory.policies import check_environment
+from compiler.inventory.policies import Scope, check_environment
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
 from compiler.inventory.rules import check_items
 from compiler.models.environment import Environment
@@ -48,12 +56,14 @@ def load_environment(
     pod_spec_keys: MergeKeys | None = None,
     *,
     inventory: InventoryFiles | None = None,
+    scope: Scope = "all",
 ) -> ResolvedEnvironment:
     """Load, merge and check one environment; raise InventoryError with every problem.
 
     `pod_spec_keys` are the list-map keys of the ModelAPI podSpec schema; overrides of a
     model API's podSpec are strategic-merged with them (plain override rule if None).
     `inventory` is what `read_inventory` returned, when several environments share it.
+    `scope="models"` skips render-only rules and policies (for discover and lock).
     """
     env_file = _environment_file(project, env)
     base = inventory if inventory is not None else read_inventory(project)
@@ -71,20 +81,23 @@ def load_environment(
         raise InventoryError(problems)
     _apply_overrides(items, loaded_env, problems, pod_spec_keys)
     resolved = _build(env, environment, items, loaded_env.source, problems)
-    problems.extend(check_items(resolved))
-    problems.extend(check_environment(resolved))
+    checks = [*check_items(resolved), *check_environment(resolved, scope)]
+    problems.extend(without_typo_cascade(resolved, checks))
     if has_errors(problems):
         raise InventoryError(problems)
     return dataclasses.replace(resolved, warnings=tuple(problems))
 
 
+_NO_ENVIRONMENTS = "create one with `modelplane init` or `modelplane env add NAME`"
+
+
 def _environment_file(project: Project, env: str) -> Path:
     env_file = project.environment_file(env)
     if not os.path.lexists(env_file):
-        known = ", ".join(project.environment_names()) or "none"
+        known = project.environment_names()
+        hint = known_hint(env, known, "known environments") if known else _NO_ENVIRONMENTS
         at = Location(project.relative(env_file))
-        message = f"no environment {env!r} (known: {known})"
-        raise UsageError([Diagnostic(at, "unknown-environment", message)])
+        raise UsageError([Diagnostic(at, "unknown-environment", f"no environment {env!r}", hint)])
     return env_file
 
 
@@ -185,7 +198,8 @@ def _apply_overrides(
                         loaded_env.source.locate((*at, "name")),
                         "unknown-override",
                         f"override names unknown {_singular(kind)} {name!r}",
-                        hint=f"define it in inventory/ first; known: {_known(items[kind])}",
+                        hint="define it in inventory/ first; "
+                        + known_hint(str(name), _names(items)[kind]),
                     )
                 )
                 continue
@@ -202,11 +216,6 @@ def _merge_item(
     merged = dict(merge_override(base, rest))
     merged[POD_SPEC] = strategic_merge(base.get(POD_SPEC) or {}, patch[POD_SPEC], pod_spec_keys)
     return merged
-
-
-def _known(table: Mapping[str, RawItem]) -> str:
-    names = sorted(n for n in table if not n.startswith("\0"))
-    return ", ".join(names) if names else "none"
 
 
 def _build(
@@ -270,7 +279,7 @@ def _check_enabled(
                     env_source.locate(("enable", kind, index)),
                     "unknown-reference",
                     f"enable.{kind} names unknown {_singular(kind)} {name!r}",
-                    hint=f"known: {_known(table)}",
+                    hint=known_hint(name, (n for n in table if not n.startswith("\0"))),
                 )
             )
 
@@ -282,6 +291,8 @@ def _validate(
         return model_type.model_validate(data)
     except ValidationError as exc:
         problems.extend(
-            pydantic_diagnostics(exc, lambda loc, key: source.locate(loc, key=key), "inventory")
+            pydantic_diagnostics(
+                exc, lambda loc, key: source.locate(loc, key=key), "inventory", model_type
+            )
         )
         return None

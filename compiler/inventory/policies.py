@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from compiler.errors import Diagnostic, Severity
@@ -14,13 +14,23 @@ from compiler.models.providers import Provider
 if TYPE_CHECKING:
     from compiler.models.resolved import ResolvedEnvironment
 
+Scope = Literal["all", "models"]
 
-def check_environment(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
-    """Every problem of the enabled items in this environment."""
-    for provider in env.providers:
-        yield from _provider_policies(env, provider)
+
+def check_environment(env: ResolvedEnvironment, scope: Scope = "all") -> Iterator[Diagnostic]:
+    """Every problem of the enabled items in this environment.
+
+    Scope "models" is what `discover` and `lock` need: models and their providers fit
+    together. Policies and model API rules only matter to render, and a tightened render
+    policy must not stop the weekly refresh of snapshots and pins.
+    """
+    if scope == "all":
+        for provider in env.providers:
+            yield from _provider_policies(env, provider)
     for model in env.models:
         yield from _check_model(env, model)
+    if scope == "models":
+        return
     # Built once: rebuilding it per model API is quadratic at thousands of models.
     models = {m.name: m for m in env.models}
     for api in env.model_apis:

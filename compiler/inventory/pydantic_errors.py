@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from compiler.errors import Diagnostic, Location
+from compiler.errors import Diagnostic, Location, did_you_mean
 from compiler.secrets.patterns import find_secret, mask_userinfo
 
 Locator = Callable[[tuple[str | int, ...], bool], Location]
@@ -25,14 +25,16 @@ _PATTERN_HINTS = {
 _NAME_HINT = "names are DNS-1123 labels: lower-case letters, digits and '-', at most 63"
 
 
-def pydantic_diagnostics(exc: ValidationError, locate: Locator, what: str) -> Iterator[Diagnostic]:
-    """One diagnostic per pydantic error, located through `locate(path, key)`."""
-    seen: set[tuple[str | int, ...]] = set()
-    for error in exc.errors(include_url=False):
-        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
-        if loc in seen:  # a union reports every member's failure; the first one says it
-            continue
-        seen.add(loc)
+def pydantic_diagnostics(
+    exc: ValidationError, locate: Locator, what: str, model: type[BaseModel] | None = None
+) -> Iterator[Diagnostic]:
+    """One diagnostic per pydantic error, located through `locate(path, key)`.
+
+    With the validated `model`, an unknown key is answered with the keys allowed there.
+    """
+    errors = _unique_errors(exc)
+    misspelt = _misspelt_required(errors)
+    for loc, error in errors:
         dotted = dotted_path(loc)
         kind = error["type"]
         if kind == "extra_forbidden":
@@ -40,12 +42,13 @@ def pydantic_diagnostics(exc: ValidationError, locate: Locator, what: str) -> It
                 locate(loc, True),
                 "unknown-key",
                 f"unknown key {dotted!r}",
-                hint=f"check the spelling; see the {what} reference in the README",
+                hint=_unknown_key_hint(model, loc, what),
             )
         elif kind == "missing":
-            yield Diagnostic(
-                locate(loc[:-1], False), "missing-key", f"missing required key {dotted!r}"
-            )
+            if loc not in misspelt:  # `mod:` for `mode:` is one mistake, not two
+                yield Diagnostic(
+                    locate(loc[:-1], False), "missing-key", f"missing required key {dotted!r}"
+                )
         else:
             yield Diagnostic(
                 locate(loc, False),
@@ -53,6 +56,65 @@ def pydantic_diagnostics(exc: ValidationError, locate: Locator, what: str) -> It
                 f"{dotted}: {_describe(error)}",
                 hint=_hint(loc, error),
             )
+
+
+def _unique_errors(exc: ValidationError) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Errors by location; a union reports every member's failure, the first one says it."""
+    seen: dict[tuple[str | int, ...], Any] = {}
+    for error in exc.errors(include_url=False):
+        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        seen.setdefault(loc, error)
+    return list(seen.items())
+
+
+def _misspelt_required(
+    errors: list[tuple[tuple[str | int, ...], Any]],
+) -> set[tuple[str | int, ...]]:
+    """Missing keys for which an unknown key beside them is a likely misspelling."""
+    unknown = {loc for loc, e in errors if e["type"] == "extra_forbidden"}
+    return {
+        loc
+        for loc, e in errors
+        if e["type"] == "missing"
+        and any(u[:-1] == loc[:-1] and did_you_mean(str(u[-1]), [str(loc[-1])]) for u in unknown)
+    }
+
+
+def _unknown_key_hint(model: type[BaseModel] | None, loc: tuple[str | int, ...], what: str) -> str:
+    allowed = _allowed_keys(model, loc[:-1]) if model is not None else None
+    if not allowed:
+        return f"check the spelling; see the {what} reference in the README"
+    return did_you_mean(str(loc[-1]), allowed) or f"allowed here: {', '.join(sorted(allowed))}"
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str] | None:
+    """The keys (aliases) a mapping at `loc` inside `model` accepts; None if unknown."""
+    current: Any = model
+    for part in loc:
+        current = _model_in(current)
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue  # an item of a list: the annotation already names the item type
+        field = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            return None
+        current = field.annotation
+    found = _model_in(current)
+    if found is None:
+        return None
+    return [f.alias or n for n, f in found.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation (`X | None`, `tuple[X, ...]`), if one."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _describe(error: Any) -> str:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from compiler.errors import Diagnostic, Location
+from compiler.errors import Diagnostic, Location, known_hint
 from compiler.models.inventory import Model, ModelApi
 from compiler.models.providers import Provider
 
@@ -179,7 +179,7 @@ def _undefined_references(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
                 env.locate("models", m.name, ("provider",)),
                 "unknown-reference",
                 f"model {m.name!r} uses unknown provider {m.provider!r}",
-                hint=f"defined providers: {names(providers)}",
+                hint=known_hint(m.provider, providers, "defined providers"),
             )
         for index, fallback in enumerate(m.fallbacks):
             if fallback not in models:
@@ -187,7 +187,7 @@ def _undefined_references(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
                     env.locate("models", m.name, ("fallbacks", index)),
                     "unknown-reference",
                     f"unknown fallback model {fallback!r}",
-                    hint=f"defined models: {names(models)}",
+                    hint=known_hint(fallback, models, "defined models"),
                 )
     for api in env.defined.model_apis:
         for path, name in served_references(api):
@@ -196,7 +196,7 @@ def _undefined_references(env: ResolvedEnvironment) -> Iterator[Diagnostic]:
                     env.locate("modelApis", api.name, path),
                     "unknown-reference",
                     f"model API {api.name!r} serves unknown model {name!r}",
-                    hint=f"defined models: {names(models)}",
+                    hint=known_hint(name, models, "defined models"),
                 )
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from compiler.errors import Diagnostic, LockError
+from compiler.errors import Diagnostic, Location, LockError, Severity
 from compiler.fsio import InputFileError, read_input_text
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
-from compiler.models.lock import Lockfile
+from compiler.models.lock import OPTIONAL_MODEL_FIELDS, Lockfile
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.models.snapshot import Snapshot
 from compiler.project import Project
@@ -48,6 +48,33 @@ def read_snapshots(project: Project, env: ResolvedEnvironment) -> dict[str, Snap
     if problems:
         raise LockError(problems)
     return snapshots
+
+
+def orphaned_snapshots(project: Project, env: ResolvedEnvironment) -> list[Diagnostic]:
+    """Warn about snapshots of providers the inventory removed or the environment disabled.
+
+    Nothing reads or refreshes them any more; left alone they look current in review.
+    """
+    enabled = {p.name for p in env.providers}
+    defined = env.names.get("providers", frozenset())
+    folder = project.snapshots_dir(env.name)
+    found = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return [
+        Diagnostic(
+            Location(project.relative(path)),
+            "orphaned-snapshot",
+            f"snapshot of provider {path.stem!r}, which "
+            + (
+                f"environment {env.name!r} does not enable"
+                if path.stem in defined
+                else "the inventory no longer defines"
+            ),
+            hint="delete the file (nothing reads or refreshes it), or enable the provider again",
+            severity=Severity.WARNING,
+        )
+        for path in found
+        if path.stem not in enabled
+    ]
 
 
 def read_lockfile(project: Project, env: str) -> tuple[Lockfile | None, str | None]:
@@ -134,5 +161,8 @@ def render_lockfile(lockfile: Lockfile, env: str) -> str:
     """The lockfile's exact text: header, then sorted YAML."""
     data = lockfile.model_dump(mode="json", by_alias=True)
     data["providers"] = dict(sorted(data["providers"].items()))
-    data["models"] = dict(sorted(data["models"].items()))
+    data["models"] = {
+        name: {k: v for k, v in entry.items() if v is not None or k not in OPTIONAL_MODEL_FIELDS}
+        for name, entry in sorted(data["models"].items())
+    }
     return LOCK_HEADER.format(env=env) + dump_document(data)

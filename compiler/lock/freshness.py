@@ -61,7 +61,8 @@ def _edited_pins(
         if entry is None:
             continue  # not pinned: the digest already differs
         fits = entry.provider == model.provider and entry.selector == model.model
-        if fits and pin_fits(model, snapshots.get(model.provider), entry.pinned):
+        pinned = entry.foundation_model or entry.pinned  # a Bedrock profile: its model
+        if fits and pin_fits(model, snapshots.get(model.provider), pinned):
             continue
         offset = text.find(f"\n  {model.name}:\n")
         line = text.count("\n", 0, offset) + 2 if offset >= 0 else 1

@@ -3,8 +3,8 @@
 Which ids count as versions of an alias follows the providers' naming, documented in
 docs and tested: OpenAI `-YYYY-MM-DD` (and the old `-MMDD`), Anthropic `-YYYYMMDD`
 (Vertex writes `@YYYYMMDD`), Gemini `-NNN`, Mistral `-YYMM`. An explicit alias map in
-the snapshot (Anthropic's alias lookup, Mistral's `aliases`, OpenRouter's canonical slug)
-wins over naming.
+the snapshot (Anthropic's alias lookup, Mistral's `aliases`, OpenRouter's canonical slug
+-> id, Ollama's implicit `:latest`) wins over naming.
 """
 
 from __future__ import annotations

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from compiler.errors import Diagnostic, LockError, Severity
+from compiler.errors import Diagnostic, Location, LockError, Severity
+from compiler.lock.callable import make_callable
 from compiler.lock.files import render_lockfile
 from compiler.lock.inputs import lock_inputs_digest
 from compiler.lock.pinning import Pin, PinFailure, pin_fits, pin_model
+from compiler.lock.requirements import requirement_problems
 from compiler.models.inventory import Model
 from compiler.models.lock import LockedModel, LockedProvider, Lockfile
 from compiler.models.resolved import ResolvedEnvironment
@@ -54,14 +56,12 @@ def resolve_lock(
     locked: dict[str, LockedModel] = {}
     for model in sorted(env.models, key=lambda m: m.name):
         snapshot = snapshots.get(model.provider)
-        kept = _kept_pin(model, snapshot, existing, options)
-        outcome = kept if kept is not None else pin_model(model, snapshot)
-        if isinstance(outcome, PinFailure):
-            at = env.locate("models", model.name, ("model",))
-            problems.append(Diagnostic(at, "unpinnable-model", outcome.message, hint=outcome.hint))
+        outcome = _pin(env, model, snapshot, existing, options)
+        if isinstance(outcome, Diagnostic):
+            problems.append(outcome)
             continue
-        locked[model.name] = _locked(model, outcome)
-        warnings.extend(_requirement_problems(env, model, snapshot, outcome.pinned))
+        locked[model.name] = outcome
+        warnings.extend(requirement_problems(env, model, snapshot, outcome.pinned))
     problems.extend(w for w in warnings if w.severity is Severity.ERROR)
     if problems:
         raise LockError(problems)
@@ -74,52 +74,71 @@ def resolve_lock(
     )
 
 
-def _locked(model: Model, pin: Pin) -> LockedModel:
-    return LockedModel(
-        provider=model.provider,
-        selector=model.model,
-        match=pin.match,
-        pinned=pin.pinned,
-        via=pin.via,
+def _pin(
+    env: ResolvedEnvironment,
+    model: Model,
+    snapshot: Snapshot | None,
+    existing: Lockfile | None,
+    options: LockOptions,
+) -> LockedModel | Diagnostic:
+    old = existing.models.get(model.name) if existing else None
+    kept = _kept_pin(model, snapshot, old, options)
+    outcome = kept if kept is not None else pin_model(model, snapshot)
+    at = env.locate("models", model.name, ("model",))
+    if isinstance(outcome, PinFailure):
+        return Diagnostic(at, "unpinnable-model", outcome.message, hint=outcome.hint)
+    fresh = make_callable(
+        LockedModel(
+            provider=model.provider,
+            selector=model.model,
+            match=outcome.match,
+            pinned=outcome.pinned,
+            via=outcome.via,
+        ),
+        snapshot,
     )
+    vanished = _vanished(env.name, at, model, snapshot, old, fresh, options)
+    return vanished if vanished is not None else fresh
 
 
 def _kept_pin(
-    model: Model, snapshot: Snapshot | None, existing: Lockfile | None, options: LockOptions
+    model: Model, snapshot: Snapshot | None, old: LockedModel | None, options: LockOptions
 ) -> Pin | None:
-    old = existing.models.get(model.name) if existing else None
     if old is None or options.may_move(model):
         return None
     if old.provider != model.provider or old.selector != model.model:
         return None
-    return Pin(old.match, old.pinned, old.via) if pin_fits(model, snapshot, old.pinned) else None
+    candidate = old.foundation_model or old.pinned
+    if pin_fits(model, snapshot, candidate):
+        # A kept Bedrock profile pin goes back through make_callable from its foundation id.
+        return Pin(old.match, candidate, old.via)
+    return None
 
 
-def _requirement_problems(
-    env: ResolvedEnvironment, model: Model, snapshot: Snapshot | None, pinned: str
-) -> Iterator[Diagnostic]:
-    facts = next((m for m in snapshot.models if m.id == pinned), None) if snapshot else None
-    at = env.locate("models", model.name, ("requires",))
-    wanted = model.requires.min_context_window
-    if wanted is not None:
-        have = facts.context_window if facts else None
-        if have is None:
-            yield Diagnostic(
-                at,
-                "unverified-requirement",
-                f"{pinned!r}: the snapshot gives no context window to check "
-                f"minContextWindow {wanted}",
-                severity=Severity.WARNING,
-            )
-        elif have < wanted:
-            yield Diagnostic(
-                at,
-                "requirement-unmet",
-                f"{pinned!r} has a context window of {have}, below {wanted}",
-            )
-    for capability in model.requires.capabilities:
-        if facts is not None and facts.capabilities and capability not in facts.capabilities:
-            yield Diagnostic(at, "requirement-unmet", f"{pinned!r} lacks capability {capability!r}")
+def _vanished(
+    env: str,
+    at: Location,
+    model: Model,
+    snapshot: Snapshot | None,
+    old: LockedModel | None,
+    fresh: LockedModel,
+    options: LockOptions,
+) -> Diagnostic | None:
+    """A pinned id the provider no longer lists never moves silently (not even forward)."""
+    if old is None or options.may_move(model) or snapshot is None:
+        return None
+    if old.provider != model.provider or old.selector != model.model:
+        return None
+    if old.pinned in snapshot.ids() or old.pinned == fresh.pinned:
+        return None
+    return Diagnostic(
+        at,
+        "pin-vanished",
+        f"{model.name}: pinned id {old.pinned!r} is no longer listed by provider "
+        f"{model.provider!r}; the newest match now is {fresh.pinned!r}",
+        hint=f"to accept it, run `modelplane lock --env {env} --upgrade-model {model.name}`"
+        f" (see `modelplane outdated --env {env}`)",
+    )
 
 
 def _assemble(

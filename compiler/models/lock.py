@@ -12,6 +12,8 @@ STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 MatchKind = Literal["exact", "alias", "glob"]
 PinSource = Literal["listed", "alias-map", "dated-suffix", "newest-match", "undiscovered"]
+# Optional LockedModel fields, written only when set (older locks stay byte-identical).
+OPTIONAL_MODEL_FIELDS = ("foundationModel", "revision")
 
 
 class LockedProvider(BaseModel):
@@ -34,6 +36,17 @@ class LockedModel(BaseModel):
     match: MatchKind
     pinned: str = Field(min_length=1, description="The concrete upstream id.")
     via: PinSource = Field(description="How the pin was chosen.")
+    foundation_model: str | None = Field(
+        default=None,
+        alias="foundationModel",
+        description="Bedrock: the foundation id the selector matched, when `pinned` is the "
+        "inference profile that must be called instead (no on-demand throughput).",
+    )
+    revision: str | None = Field(
+        default=None,
+        description="What identifies the exact model behind `pinned` where the provider "
+        "says (Ollama digest, OpenRouter canonical slug); a change shows in the lock.",
+    )
 
 
 class Lockfile(BaseModel):

@@ -174,6 +174,17 @@ class AzureConfig(BaseModel):
 
     api_version: str = Field(default="2024-10-21", alias="apiVersion")
     deployments_arm: ArmRef | None = Field(default=None, alias="deploymentsArm")
+    models_api: Literal["v1", "dated"] = Field(
+        default="v1",
+        alias="modelsApi",
+        description="Model list discovery asks: v1 (/openai/v1/models) or dated "
+        "(/openai/models?api-version=apiVersion).",
+    )
+    deployments: dict[str, str] = Field(
+        default_factory=dict,
+        description="Deployments (name -> model) when ARM cannot be asked; discovery checks "
+        "that the resource lists each model.",
+    )
 
 
 class VertexConfig(BaseModel):
@@ -183,6 +194,12 @@ class VertexConfig(BaseModel):
 
     project: str = Field(min_length=1)
     location: str = Field(min_length=1)
+    publishers: tuple[Name, ...] = Field(
+        default=("google",),
+        min_length=1,
+        description="Model Garden publishers discovery lists (google, anthropic, meta, "
+        "mistralai, ...); partner models are pinned as name@version.",
+    )
 
 
 class BedrockConfig(BaseModel):
@@ -214,6 +231,22 @@ class DiscoverySettings(BaseModel):
     exclude: tuple[str, ...] = Field(default=(), description="Globs of ids to drop.")
     flavor: Literal["auto", "vllm", "litellm"] = Field(
         default="auto", description="For openai-compatible servers: which extras to read."
+    )
+    endpoint: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")] | None = Field(
+        default=None,
+        description="Base URL discovery asks instead of `endpoint` (an in-cluster server "
+        "reached from CI through an ingress or port-forward).",
+    )
+    credentials_env: EnvVarName | None = Field(
+        default=None,
+        alias="credentialsEnv",
+        description="Variable holding the key for `discovery.endpoint`, if not credentials.env.",
+    )
+    ca_file: str | None = Field(
+        default=None,
+        alias="caFile",
+        min_length=1,
+        description="PEM file of CAs to trust for discovery, relative to the project root.",
     )
 
 

@@ -10,9 +10,10 @@ from compiler.errors import (
     Diagnostic,
     Location,
     UsageError,
+    known_hint,
 )
 from compiler.inventory.load import load_environment, read_inventory
-from compiler.lock.files import read_lockfile, read_snapshots
+from compiler.lock.files import orphaned_snapshots, read_lockfile, read_snapshots
 from compiler.lock.freshness import stale_lock_problems
 from compiler.lock.resolve import LockOptions, LockResult, resolve_lock
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
@@ -82,11 +83,15 @@ def _resolve_lock(
     registry: SchemaRegistry,
     inventory: InventoryFiles,
 ) -> tuple[LockResult, str | None, tuple[Diagnostic, ...]]:
-    resolved = load_environment(project, env, pod_spec_keys(registry), inventory=inventory)
+    # Render-only policies are not checked: they must not block pinning.
+    resolved = load_environment(
+        project, env, pod_spec_keys(registry), inventory=inventory, scope="models"
+    )
     _check_upgrade_names(resolved, options)
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
-    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings))
+    orphans = orphaned_snapshots(project, resolved)
+    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings, *orphans))
     stale = tuple(stale_lock_problems(project, resolved, result, current_text))
     return result, current_text, stale
 
@@ -113,7 +118,7 @@ def _check_upgrade_names(resolved: ResolvedEnvironment, options: LockOptions) ->
             Location("<command line>"),
             "usage",
             f"--upgrade-{flag} names unknown {flag} {name!r}",
-            hint=f"known: {', '.join(sorted(resolved.names[kind])) or 'none'}",
+            hint=known_hint(name, resolved.names[kind]),
         )
         for flag, kind, names in (
             ("model", "models", options.upgrade_models),

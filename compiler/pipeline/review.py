@@ -9,7 +9,14 @@ from pathlib import PurePosixPath
 
 from pydantic import ValidationError
 
-from compiler.errors import CompilerError, Diagnostic, Location, LockError, usage_error
+from compiler.errors import (
+    CompilerError,
+    Diagnostic,
+    Location,
+    LockError,
+    known_hint,
+    usage_error,
+)
 from compiler.gitio import GitTree, open_base
 from compiler.lock.freshness import committed_lock
 from compiler.models.lock import Lockfile
@@ -52,8 +59,8 @@ def review(project: Project, envs: Sequence[str] | None, base: str | None, *, lo
     known = _all_envs(project, tree, prefix)
     unknown = [env for env in envs or () if env not in known]
     if unknown:
-        message = f"unknown environment {unknown[0]!r} (here or at the base); known: "
-        raise usage_error(message + ", ".join(known))
+        message = f"unknown environment {unknown[0]!r} (here or at the base)"
+        raise usage_error(message, known_hint(unknown[0], known, "known environments"))
     names = list(envs) if envs is not None else known
     diffs = tuple(_env_diff(project, tree, prefix, env, lock) for env in names)
     return Review(tree.commit, diffs, lock)

@@ -66,15 +66,19 @@ def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> Lo
     `max_nodes` bounds what aliases may expand to (an alias bomb is a few lines).
     """
     check_characters(text, display_path)
-    yaml = YAML(typ="safe", pure=False)
-    if yaml.Parser is not PurePythonParser:
-        yaml.Resolver = _CParserResolver
     try:
-        node = yaml.compose(text)
+        node = _compose(text, pure=False)
     except RecursionError:
         raise YamlLoadError([too_deep(text, display_path)]) from None
     except MarkedYAMLError as exc:
-        raise YamlLoadError([_syntax_diagnostic(exc, display_path)]) from None
+        # ruamel's C parser rejects valid YAML that its pure parser (and PyYAML,
+        # GitHub and kubectl) accept: a URL inside a flow mapping, `{server:
+        # https://x}`. Bad input is rare, so retrying costs nothing on good files; when
+        # both fail, libyaml's message is the plainer one ("did not find expected '-'").
+        try:
+            node = _compose(text, pure=True)
+        except (YAMLError, RecursionError):
+            raise YamlLoadError([_syntax_diagnostic(exc, text, display_path)]) from None
     except YAMLError as exc:
         raise YamlLoadError([_plain_diagnostic(str(exc), display_path)]) from None
     source = SourceMap(display_path)
@@ -101,6 +105,14 @@ def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> Lo
     return LoadedYaml(data, source)
 
 
+def _compose(text: str, *, pure: bool) -> Node | None:
+    yaml = YAML(typ="safe", pure=pure)
+    if yaml.Parser is not PurePythonParser:
+        yaml.Resolver = _CParserResolver
+    node: Node | None = yaml.compose(text)
+    return node
+
+
 class _CParserResolver(VersionedResolver):
     """ruamel's resolver without the exception it raises per scalar under the C parser.
 
@@ -114,18 +126,36 @@ class _CParserResolver(VersionedResolver):
         return self._loader_version or _DEFAULT_YAML_VERSION
 
 
-def _syntax_diagnostic(exc: MarkedYAMLError, path: str) -> Diagnostic:
+def _syntax_diagnostic(exc: MarkedYAMLError, text: str, path: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or exc.context or "invalid YAML"
-    hint = (
-        "YAML indents with spaces, never tabs"
-        if "\t" in problem or "tab" in problem
-        else "check the indentation and quoting on this line and the one before"
-    )
+    tab = _tab_near(text, line)
+    if tab is not None:
+        return Diagnostic(
+            Location(path, tab, 1),
+            "yaml-tab",
+            "invalid YAML: a tab character indents this line",
+            hint="YAML indents with spaces only; replace the tab with spaces",
+        )
+    hint = "check the indentation and quoting on this line and the one before"
+    if "':'" in problem or "mapping values" in problem or "expected ',' or '}'" in problem:
+        hint = "quote a value that holds ': ' (\"a: b\"), or fix the indentation"
     return Diagnostic(
         Location(path, line, column), "yaml-syntax", f"invalid YAML: {problem}", hint=hint
     )
+
+
+def _tab_near(text: str, line: int) -> int | None:
+    """The line (this one or the one before) whose indentation holds a tab, if any."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if 1 <= number <= len(lines):
+            content = lines[number - 1]
+            indent = content[: len(content) - len(content.lstrip(" \t"))]
+            if "\t" in indent:
+                return number
+    return None
 
 
 def _plain_diagnostic(message: str, path: str) -> Diagnostic:

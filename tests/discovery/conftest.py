@@ -7,9 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
+from compiler.discovery.network import Timeouts
 from compiler.discovery.policy import RetryPolicy
 from compiler.discovery.run import DiscoveryOptions, build_client
 from tests.discovery.server import FakeProvider
+
+TIMEOUTS = Timeouts(connect=1.0, request=0.5)
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,15 @@ class ArmRef:
 class AzureConfig:
     api_version: str = "2024-10-21"
     deployments_arm: ArmRef | None = None
+    models_api: str = "v1"
+    deployments: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class VertexConfig:
     project: str | None = None
     location: str | None = None
+    publishers: tuple[str, ...] = ("google",)
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,9 @@ class DiscoverySettings:
     exclude: tuple[str, ...] = ()
     enabled: bool = True
     flavor: str = "auto"
+    endpoint: str | None = None
+    credentials_env: str | None = None
+    ca_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,10 +136,10 @@ def sleeps() -> Sleeps:
 @pytest.fixture
 def options(sleeps: Sleeps) -> DiscoveryOptions:
     policy = RetryPolicy(attempts=4, base_delay=0.5, sleep=sleeps, random=lambda: 0.5)
-    return DiscoveryOptions(policy=policy, cloud=FakeCloud())
+    return DiscoveryOptions(policy=policy, cloud=FakeCloud(), timeouts=TIMEOUTS)
 
 
 @pytest.fixture
 def client() -> Iterator[httpx.Client]:
-    with build_client(connect_timeout=1.0, read_timeout=0.5) as c:
+    with build_client(timeouts=TIMEOUTS) as c:
         yield c

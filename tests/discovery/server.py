@@ -9,6 +9,7 @@ recorded as a violation, which tests assert is empty.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     truncate: bool = False
+    trickle: float = 0.0  # seconds between single bytes of the body
 
 
 @dataclass
@@ -64,13 +66,19 @@ def file_reply(provider: str, name: str, status: int = 200, **headers: str) -> R
 class FakeProvider:
     """The server; use as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: list[Route] = []
         self.seen: list[Seen] = []
         self.violations: list[str] = []
         self.rewrite: dict[str, str] = {}
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _handler(self))
+        self.scheme = "https" if tls else "http"
+        if tls is not None:
+            # Handshake in the handler thread, so one failed handshake cannot block others.
+            self._server.socket = tls.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -79,7 +87,7 @@ class FakeProvider:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def __enter__(self) -> FakeProvider:
         self._thread.start()
@@ -141,6 +149,10 @@ class _Server(ThreadingHTTPServer):
     # turn a burst of connects into SYN retries of a second each.
     request_queue_size = 256
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Refused handshakes and clients that hang up are what the tests provoke.
+        pass
+
 
 def _handler(server: FakeProvider) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -174,10 +186,23 @@ def _handler(server: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 self.send_header("content-length", str(len(body)))
             self.end_headers()
             # A truncated reply promises the whole length, sends half, and hangs up.
+            if reply.trickle:
+                _trickle(self.wfile, body, reply.trickle)
+                return
             self.wfile.write(_chunked(body) if chunked else _cut(body, reply.truncate))
             self.close_connection = self.close_connection or reply.truncate
 
     return Handler
+
+
+def _trickle(out: Any, body: bytes, pause: float) -> None:
+    try:
+        for i in range(len(body)):
+            out.write(body[i : i + 1])
+            out.flush()
+            time.sleep(pause)
+    except OSError:  # the client gave up, as it should
+        pass
 
 
 def _cut(body: bytes, truncate: bool) -> bytes:

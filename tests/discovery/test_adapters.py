@@ -151,7 +151,7 @@ def test_azure_lists_models_and_arm_deployments_with_separate_credentials(server
         expect=arm,
     )
     ref = ArmRef("00000000-0000-0000-0000-000000000000", "rg-llm", "aoai-example")
-    config = ProviderConfig(azure=AzureConfig(deployments_arm=ref))
+    config = ProviderConfig(azure=AzureConfig(deployments_arm=ref, models_api="dated"))
     p = make_provider("aoai", "azure-openai", server.url, env="KEY", config=config)
     opts = options.__class__(policy=options.policy, cloud=options.cloud, arm_endpoint=server.url)
     snap = _one(server, p, client, opts)

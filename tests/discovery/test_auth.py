@@ -113,7 +113,7 @@ def test_azure_arm_token_failure_is_reported(server, client, options):
         def aws_auth(self, region, environ) -> httpx.Auth:
             raise AssertionError
 
-    server.add("/openai/models", file_reply("azure-openai", "models_dataplane.json"))
+    server.add("/openai/v1/models", file_reply("azure-openai", "models_v1.json"))
     config = ProviderConfig(azure=AzureConfig(deployments_arm=ArmRef("s", "rg", "a")))
     p = make_provider("p", "azure-openai", server.url, env="K", config=config)
     opts = DiscoveryOptions(policy=options.policy, cloud=NoEntra(), arm_endpoint=server.url)
@@ -123,7 +123,7 @@ def test_azure_arm_token_failure_is_reported(server, client, options):
 
 def test_azure_entra_token_for_the_data_plane(server, client, options):
     expect = {"authorization": "Bearer fake-entra-token-data"}
-    server.add("/openai/models", file_reply("azure-openai", "models_dataplane.json"), expect=expect)
+    server.add("/openai/v1/models", file_reply("azure-openai", "models_v1.json"), expect=expect)
     p = make_provider("p", "azure-openai", server.url, credentials=CHAIN)
     assert discover_providers([p], client=client, environ={}, options=options).ok
     assert server.violations == []

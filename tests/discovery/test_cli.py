@@ -84,9 +84,23 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
+def test_vanished_pin_is_a_located_error_not_a_silent_move(repo: Path, server: FakeProvider):
+    lock = repo / "environments/dev/models.lock"
+    before = lock.read_bytes()
+    result = CliRunner().invoke(cli, ["lock", "--env", "dev", "--refresh"])
+    assert result.exit_code == 1, result.output
+    assert (
+        "inventory/models.yaml:7:12: error[pin-vanished]: chat-default: pinned id "
+        "'gpt-4o-2024-11-20' is no longer listed by provider 'openai'"
+    ) in result.output
+    assert "modelplane lock --env dev --upgrade-model chat-default" in result.output
+    assert lock.read_bytes() == before
+
+
 def test_lock_refresh_pins_aliases_and_is_stable(repo: Path, server: FakeProvider):
     runner = CliRunner()
-    first = runner.invoke(cli, ["lock", "--env", "dev", "--refresh"])
+    # The fixture lists fewer ids than the committed lock pins: accept the move once.
+    first = runner.invoke(cli, ["lock", "--env", "dev", "--refresh", "--upgrade"])
     assert first.exit_code == 0, first.output
     assert server.violations == []
     lock = (repo / "environments/dev/models.lock").read_text()
@@ -116,7 +130,7 @@ def test_discover_one_provider(repo: Path, server: FakeProvider):
     result = CliRunner().invoke(cli, ["discover", "--env", "dev", "--provider", "vllm"])
     assert result.exit_code == 0, result.output
     assert {s.path for s in server.seen} == {"/vllm/v1/models"}
-    assert "discover vllm: 2 models" in result.output
+    assert "discover dev/vllm: 2 models" in result.output
 
 
 def test_discover_unknown_provider_is_a_usage_error(repo: Path):

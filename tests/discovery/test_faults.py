@@ -6,10 +6,10 @@ import dataclasses
 import json
 from typing import Any
 
-import httpx
 import pytest
 
 from compiler.discovery.base import DiscoveryFailure
+from compiler.discovery.network import Timeouts
 from compiler.discovery.run import discover_providers
 from tests.discovery.conftest import make_provider
 from tests.discovery.server import FakeProvider, Reply, file_reply, json_reply
@@ -111,7 +111,7 @@ def test_x_should_retry_false_is_obeyed(server, client, options):
 
 
 def test_response_slower_than_the_read_timeout(server, client, options, sleeps):
-    client.timeout = httpx.Timeout(0.2, connect=1.0)
+    options = dataclasses.replace(options, timeouts=Timeouts(connect=1.0, request=0.2))
     server.add("/v1/models", Reply(200, json.dumps(OK_LIST).encode(), delay=0.4))
     failure = _failure(_run(server, client, options))
     assert failure.status is None

@@ -160,3 +160,18 @@ def test_unreadable_old_snapshot_is_replaced(server, client, options, tmp_path: 
     p = make_provider("p", "openai-compatible", server.url + "/v1")
     outcome = discover_providers([p], client=client, environ={}, options=options)
     assert write_snapshots(outcome, tmp_path) == [tmp_path / "p.json"]
+
+
+def test_changes_name_added_and_removed_ids(server, client, options, tmp_path: Path):
+    from compiler.discovery.changes import snapshot_changes
+
+    route = server.add("/v1/models", json_reply({"data": [{"id": "a"}, {"id": "b"}]}))
+    p = make_provider("p", "openai-compatible", server.url + "/v1")
+    first = discover_providers([p], client=client, environ={}, options=options)
+    assert snapshot_changes(first.snapshots, tmp_path)["p"].first
+    write_snapshots(first, tmp_path)
+    route.replies = [json_reply({"data": [{"id": "b"}, {"id": "c"}]})]
+    route.served = 0
+    second = discover_providers([p], client=client, environ={}, options=options)
+    change = snapshot_changes(second.snapshots, tmp_path)["p"]
+    assert (change.added, change.removed, change.first) == (("c",), ("a",), False)

@@ -139,3 +139,13 @@ def test_access_repr_hides_the_key():
 
     access = Access({"Authorization": "Bearer sk-hidden"}, None, ("sk-hidden",), "check K")
     assert "sk-hidden" not in repr(access)
+
+
+def test_cli_discovery_defaults_match_the_library():
+    from compiler.cli import discovery_flags as flags
+    from compiler.discovery import limits
+
+    assert flags.DEFAULT_TIMEOUT == limits.DEFAULT_TIMEOUT
+    assert flags.DEFAULT_DEADLINE == limits.DEFAULT_DEADLINE
+    assert flags.DEFAULT_CONCURRENCY == limits.DEFAULT_CONCURRENCY
+    assert flags.DEFAULT_ATTEMPTS == limits.DEFAULT_ATTEMPTS

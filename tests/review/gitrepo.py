@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,15 +26,6 @@ def git(repo: Path, *args: str) -> str:
         ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
     )
     return done.stdout
-
-
-def overlay(source: Path, target: Path) -> None:
-    """Copy every file under `source` over `target`, keeping relative paths."""
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            dest = target / path.relative_to(source)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest)
 
 
 def commit_all(repo: Path, message: str) -> str:

@@ -20,13 +20,12 @@ import yaml
 from click.testing import CliRunner
 
 from compiler.cli.main import cli
-from tests.helpers import REPO_ROOT as ROOT
+from tests.goldens import case_dirs, check_golden, overlay
 from tests.helpers import copy_example
 from tests.review.edits import apply_edits
-from tests.review.gitrepo import commit_all, git, overlay
+from tests.review.gitrepo import commit_all, git
 
-CASES = ROOT / "tests" / "cases" / "diff"
-CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "case.yaml").is_file())
+CASES = case_dirs("diff", marker="case.yaml")
 
 
 def _prepare(case: Path, spec: dict, repo: Path) -> str:
@@ -52,17 +51,8 @@ def _apply(spec: dict, repo: Path, runner: CliRunner) -> None:
         assert result.exit_code == 0, result.output
 
 
-def _check(expected: Path, actual: str, update: bool) -> None:
-    if update:
-        expected.parent.mkdir(parents=True, exist_ok=True)
-        expected.write_text(actual, encoding="utf-8")
-    assert expected.is_file(), f"missing golden {expected}; run pytest --update-goldens"
-    assert actual == expected.read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize("name", CASE_NAMES)
-def test_diff_case(name, tmp_path, monkeypatch, update_goldens):
-    case = CASES / name
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_diff_case(case, tmp_path, monkeypatch, update_goldens):
     spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
     repo = tmp_path / "repo"
     base = _prepare(case, spec, repo)
@@ -78,9 +68,9 @@ def test_diff_case(name, tmp_path, monkeypatch, update_goldens):
         output = result.stdout.replace(base, "<base>").replace(base[:12], "<base>")
         assert output, result.output
         assert not [s for s in spec.get("never", []) if s in result.output]
-        _check(case / "expected" / run_name, output, update_goldens)
+        check_golden(case / "expected" / run_name, output, update_goldens)
         assert result.exit_code == run.get("exit", 1), result.output
         assert result.stderr == "", result.stderr
         for part in sorted(split.glob("*.md")) if split.is_dir() else []:
             text = part.read_text(encoding="utf-8").replace(base[:12], "<base>")
-            _check(case / "expected" / f"{run_name}.split" / part.name, text, update_goldens)
+            check_golden(case / "expected" / f"{run_name}.split" / part.name, text, update_goldens)

@@ -105,7 +105,8 @@ def test_expected_commands_are_run():
         "modelplane lock --all --check",
         "modelplane render --all --check",
         "modelplane validate --all --format github",
-        "modelplane lock --refresh --all",
+        "modelplane discover --all --deadline 120",
+        "modelplane outdated --all --format json",
     ):
         assert wanted in commands
     assert any(c.startswith("modelplane diff --all") and "markdown" in c for c in commands)

@@ -134,3 +134,26 @@ def test_alias_bombs_are_stopped_with_a_located_error():
         load_yaml("\n".join(lines) + "\n", "bomb.yaml", max_nodes=10_000)
     [problem] = err.value.diagnostics
     assert problem.code == "yaml-too-large" and problem.location.path == "bomb.yaml"
+
+
+def test_urls_in_flow_mappings_parse_as_every_other_parser_reads_them():
+    text = "argocd: {destinationServer: https://kubernetes.default.svc, automated: true}\n"
+    loaded = load_yaml(text, "e.yaml")
+    assert loaded.data == {
+        "argocd": {"destinationServer": "https://kubernetes.default.svc", "automated": True}
+    }
+    assert str(loaded.source.locate(("argocd", "automated"))) == "e.yaml:1:72"
+
+
+def test_a_tab_is_named_as_a_tab():
+    with pytest.raises(YamlLoadError) as caught:
+        load_yaml("providers:\n\t- name: openai\n", "p.yaml")
+    (problem,) = caught.value.diagnostics
+    assert (str(problem.location), problem.code) == ("p.yaml:2:1", "yaml-tab")
+    assert "tab" in problem.message and "spaces" in problem.hint
+
+
+def test_an_unquoted_colon_value_suggests_quotes():
+    with pytest.raises(YamlLoadError) as caught:
+        load_yaml("a: {x: y: z}\n", "p.yaml")
+    assert "quote" in caught.value.diagnostics[0].hint

@@ -60,13 +60,26 @@ def test_upgrade_provider_moves_only_that_providers_pins(project):
     assert pins(project, "prod")["gemini-flash"] == "gemini-2.0-flash-002"
 
 
-def test_a_pin_that_disappears_is_re_resolved(project):
+def test_a_pin_that_disappears_never_moves_silently(project):
     path = project.snapshots_dir("prod") / "openai.json"
     data = json.loads(path.read_text())
     data["models"] = [m for m in data["models"] if m["id"] != "gpt-4o-2024-11-20"]
     path.write_text(json.dumps(data))
-    outcome = lock_environment(project, "prod", LockOptions())
-    assert "~ chat-default: gpt-4o-2024-11-20 -> gpt-4o-2024-08-06" in outcome.result.changes
+    before = project.lock_file("prod").read_bytes()
+    with pytest.raises(LockError) as caught:
+        lock_environment(project, "prod", LockOptions())
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "pin-vanished"
+    assert problem.location.path == "inventory/models.yaml" and problem.location.line > 0
+    assert "'gpt-4o-2024-11-20' is no longer listed" in problem.message
+    assert "newest match now is 'gpt-4o-2024-08-06'" in problem.message
+    assert "modelplane lock --env prod --upgrade-model chat-default" in problem.hint
+    assert project.lock_file("prod").read_bytes() == before
+    # asked for, the move happens and is shown
+    moved = lock_environment(
+        project, "prod", LockOptions(upgrade_models=frozenset({"chat-default"}))
+    )
+    assert "~ chat-default: gpt-4o-2024-11-20 -> gpt-4o-2024-08-06" in moved.result.changes
 
 
 def test_check_reports_stale_without_writing(project):

@@ -24,11 +24,10 @@ from compiler.models.environment import Policies
 from compiler.project import Project
 from compiler.validate.run import ValidationContext, validate_paths
 from compiler.validate.schemas import SchemaRegistry
+from tests.goldens import case_dirs, check_golden
+from tests.helpers import REPO_ROOT
 
-from .conftest import REPO_ROOT
-
-CASES = REPO_ROOT / "tests" / "cases" / "invalid-manifests"
-CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir()) if CASES.is_dir() else []
+CASE_DIRS = case_dirs("invalid-manifests")
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +92,8 @@ def _validate_project(project: Project, registry: SchemaRegistry) -> list[Diagno
 def test_case(case: Path, registry: SchemaRegistry, request: pytest.FixtureRequest) -> None:
     diagnostics = diagnose(case, registry)
     actual = format_diagnostics(diagnostics, "text")
-    expected_file = case / "expected.txt"
-    if request.config.getoption("--update-goldens"):
-        expected_file.write_text(actual)
     assert diagnostics, "an invalid case must produce at least one diagnostic"
-    assert actual == expected_file.read_text()
+    check_golden(case / "expected.txt", actual, request.config.getoption("--update-goldens"))
 
 
 def test_corpus_is_large_enough() -> None:

@@ -16,31 +16,21 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli.main import cli
+from tests.goldens import case_dirs, check_golden, overlay
 from tests.helpers import copy_example, tree_digest
 
-CASES = Path(__file__).parent / "cases" / "invalid-inputs"
 META = {"args.txt", "exit_code.txt", "expected.txt", "delete.txt"}
 
 
-def _case_names() -> list[str]:
-    return sorted(p.name for p in CASES.iterdir() if p.is_dir())
-
-
 def _overlay(case: Path, repo: Path) -> None:
-    for path in sorted(case.rglob("*")):
-        rel = path.relative_to(case)
-        if path.is_file() and rel.as_posix() not in META:
-            target = repo / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
+    overlay(case, repo, skip=META)
     delete = case / "delete.txt"
     for line in delete.read_text().splitlines() if delete.exists() else []:
         (repo / line.strip()).unlink()
 
 
-@pytest.mark.parametrize("name", _case_names())
-def test_invalid_input(name, tmp_path, monkeypatch, update_goldens):
-    case = CASES / name
+@pytest.mark.parametrize("case", case_dirs("invalid-inputs"), ids=lambda p: p.name)
+def test_invalid_input(case, tmp_path, monkeypatch, update_goldens):
     repo = copy_example(tmp_path / "repo")
     _overlay(case, repo)
     args_file = case / "args.txt"
@@ -56,9 +46,6 @@ def test_invalid_input(name, tmp_path, monkeypatch, update_goldens):
     output = result.stderr
     assert "Traceback" not in output
     assert result.exception is None or isinstance(result.exception, SystemExit), output
-    expected = case / "expected.txt"
-    if update_goldens:
-        expected.write_text(output)
-    assert output == expected.read_text()
+    check_golden(case / "expected.txt", output, update_goldens)
     assert result.exit_code == expected_code, output
     assert tree_digest(repo) == before, "a failing command changed files"
