@@ -78,22 +78,16 @@ def scratch_leftovers(root: Path) -> list[str]:
     )
 
 
+def strace_render(syscalls: str, inject: str, *args: str) -> list[str]:
+    """`modelplane render ARGS` under strace, with `inject` applied to `syscalls`."""
+    assert STRACE is not None
+    trace = ("-e", f"trace={syscalls}", "-e", f"inject={syscalls}:{inject}")
+    return [STRACE, "-f", "-qq", "-o", "/dev/null", *trace, *_RENDER, *args]
+
+
 def killed_render(root: Path, syscalls: str, when: int, *args: str) -> int:
     """Run `render` under strace, SIGKILLed on entering the `when`-th of `syscalls`."""
-    assert STRACE is not None
-    command = [
-        STRACE,
-        "-f",
-        "-qq",
-        "-o",
-        "/dev/null",
-        "-e",
-        f"trace={syscalls}",
-        "-e",
-        f"inject={syscalls}:signal=KILL:when={when}",
-        *_RENDER,
-        *args,
-    ]
+    command = strace_render(syscalls, f"signal=KILL:when={when}", *args)
     result = subprocess.run(command, cwd=root, env=cli_env(), capture_output=True, timeout=120)
     return result.returncode
 

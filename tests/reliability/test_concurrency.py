@@ -14,6 +14,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,7 @@ from tests.reliability.support import (
     env_digest,
     git_repo,
     scratch_leftovers,
+    strace_render,
     touch_templates,
     untracked,
 )
@@ -33,29 +35,21 @@ pytestmark = pytest.mark.integration  # real processes, kills, mounts
 
 def _slow_render(root: Path) -> subprocess.Popen[bytes]:
     """A render whose commit pauses 3 s on its first rename (the journal's)."""
-    assert STRACE is not None
+    command = strace_render(RENAMES, "delay_enter=3000000:when=1", "--all")
     return subprocess.Popen(
-        [
-            STRACE,
-            "-f",
-            "-qq",
-            "-o",
-            "/dev/null",
-            "-e",
-            f"trace={RENAMES}",
-            "-e",
-            f"inject={RENAMES}:delay_enter=3000000:when=1",
-            sys.executable,
-            "-m",
-            "compiler",
-            "render",
-            "--all",
-        ],
-        cwd=root,
-        env=cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        command, cwd=root, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+
+
+def _racing(tmp_path: Path, **env: str) -> tuple[Path, subprocess.Popen[bytes], Any]:
+    """A repository, a first render paused inside its commit, and a second render's result."""
+    root = git_repo(tmp_path / "repo")
+    touch_templates(root)
+    first = _slow_render(root)
+    _wait_for_staging(root)
+    second = run_cli("render", "--all", cwd=root, env=cli_env(**env))
+    first.communicate(timeout=60)
+    return root, first, second
 
 
 def _wait_for_staging(root: Path) -> None:
@@ -67,13 +61,8 @@ def _wait_for_staging(root: Path) -> None:
 
 @pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install strace)")
 def test_a_second_render_waits_for_the_first(tmp_path: Path) -> None:
-    root = git_repo(tmp_path / "repo")
-    touch_templates(root)
-    first = _slow_render(root)
-    _wait_for_staging(root)
-    second = run_cli("render", "--all", cwd=root)
-    _out, err = first.communicate(timeout=60)
-    assert first.returncode == 0, err
+    root, first, second = _racing(tmp_path)
+    assert first.returncode == 0
     assert second.returncode == 0, second.stderr
     assert "waiting for another modelplane run in this repository" in second.stderr
     assert "prod: manifests up to date" in second.stdout  # the first one wrote everything
@@ -88,12 +77,7 @@ def test_a_second_render_waits_for_the_first(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install strace)")
 def test_a_second_render_gives_up_clearly_after_the_timeout(tmp_path: Path) -> None:
-    root = git_repo(tmp_path / "repo")
-    touch_templates(root)
-    first = _slow_render(root)
-    _wait_for_staging(root)
-    second = run_cli("render", "--all", cwd=root, env=cli_env(MODELPLANE_LOCK_TIMEOUT="0.3"))
-    first.communicate(timeout=60)
+    _root, first, second = _racing(tmp_path, MODELPLANE_LOCK_TIMEOUT="0.3")
     assert second.returncode == 1
     assert ".modelplane-tmp/lock: error[repository-busy]: another modelplane run" in second.stderr
     assert first.returncode == 0
