@@ -65,22 +65,7 @@ def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> Lo
 
     `max_nodes` bounds what aliases may expand to (an alias bomb is a few lines).
     """
-    check_characters(text, display_path)
-    try:
-        node = _compose(text, pure=False)
-    except RecursionError:
-        raise YamlLoadError([too_deep(text, display_path)]) from None
-    except MarkedYAMLError as exc:
-        # ruamel's C parser rejects valid YAML that its pure parser (and PyYAML,
-        # GitHub and kubectl) accept: a URL inside a flow mapping, `{server:
-        # https://x}`. Bad input is rare, so retrying costs nothing on good files; when
-        # both fail, libyaml's message is the plainer one ("did not find expected '-'").
-        try:
-            node = _compose(text, pure=True)
-        except (YAMLError, RecursionError):
-            raise YamlLoadError([_syntax_diagnostic(exc, text, display_path)]) from None
-    except YAMLError as exc:
-        raise YamlLoadError([_plain_diagnostic(str(exc), display_path)]) from None
+    node = _compose_checked(text, display_path)
     source = SourceMap(display_path)
     if node is None:
         return LoadedYaml(None, source)
@@ -103,6 +88,27 @@ def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> Lo
     if builder.problems:
         raise YamlLoadError(builder.problems)
     return LoadedYaml(data, source)
+
+
+def _compose_checked(text: str, display_path: str) -> Node | None:
+    """The composed document; YamlLoadError (located) for anything a parser rejects."""
+    check_characters(text, display_path)
+    try:
+        node = _compose(text, pure=False)
+    except RecursionError:
+        raise YamlLoadError([too_deep(text, display_path)]) from None
+    except MarkedYAMLError as exc:
+        # ruamel's C parser rejects valid YAML that its pure parser (and PyYAML,
+        # GitHub and kubectl) accept: a URL inside a flow mapping, `{server:
+        # https://x}`. Bad input is rare, so retrying costs nothing on good files; when
+        # both fail, libyaml's message is the plainer one ("did not find expected '-'").
+        try:
+            node = _compose(text, pure=True)
+        except (YAMLError, RecursionError):
+            raise YamlLoadError([_syntax_diagnostic(exc, text, display_path)]) from None
+    except YAMLError as exc:
+        raise YamlLoadError([_plain_diagnostic(str(exc), display_path)]) from None
+    return node
 
 
 def _compose(text: str, *, pure: bool) -> Node | None:
