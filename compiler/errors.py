@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class ExitCode(enum.IntEnum):
@@ -46,6 +46,8 @@ class Diagnostic:
 
     `detail` names a place inside a rendered artifact (`manifests/x.yaml::$.spec.mode`)
     when the finding was made after rendering; `location` still points at the input.
+    `environment` names the environment(s) a finding was made in, comma-separated
+    (empty: not environment-scoped, or not known yet).
     """
 
     location: Location
@@ -54,6 +56,12 @@ class Diagnostic:
     hint: str = ""
     severity: Severity = Severity.ERROR
     detail: str = ""
+    environment: str = ""
+
+    @property
+    def environments(self) -> tuple[str, ...]:
+        """The environment names this finding was made in."""
+        return tuple(self.environment.split(", ")) if self.environment else ()
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         """Order diagnostics by file, position, then code and message."""
@@ -62,8 +70,21 @@ class Diagnostic:
 
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Return diagnostics de-duplicated and in a stable order."""
-    return sorted(set(diagnostics), key=Diagnostic.sort_key)
+    """Return diagnostics de-duplicated and in a stable order.
+
+    The same finding made in several environments (an inventory problem every
+    environment shares) becomes one diagnostic naming all of them.
+    """
+    found: dict[Diagnostic, set[str]] = {}
+    for d in diagnostics:
+        found.setdefault(replace(d, environment=""), set()).update(d.environments)
+    merged = (replace(d, environment=", ".join(sorted(envs))) for d, envs in found.items())
+    return sorted(merged, key=Diagnostic.sort_key)
+
+
+def in_environment(diagnostics: Iterable[Diagnostic], env: str) -> list[Diagnostic]:
+    """Name `env` on every diagnostic that names no environment yet."""
+    return [d if d.environment else replace(d, environment=env) for d in diagnostics]
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
@@ -133,6 +154,13 @@ class UsageError(CompilerError):
 def usage_error(message: str, hint: str = "") -> UsageError:
     """The one way to say the command line is wrong."""
     return UsageError([Diagnostic(Location("<command line>"), "usage", message, hint=hint)])
+
+
+def scoped_error(error: CompilerError, env: str) -> CompilerError:
+    """The same error, each of its diagnostics naming environment `env`."""
+    scoped = type(error)(in_environment(error.diagnostics, env))
+    scoped.exit_code = error.exit_code
+    return scoped
 
 
 def combine_errors(errors: Sequence[CompilerError]) -> CompilerError:

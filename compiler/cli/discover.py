@@ -6,23 +6,36 @@ from typing import Any
 
 import click
 
+from compiler.cli.complete_names import complete_providers
 from compiler.cli.discovery_flags import discovery_flags
 from compiler.cli.discovery_report import discover_and_report
 from compiler.cli.options import (
     Context,
     current_project,
     env_options,
+    examples,
     format_option,
     selected_envs,
 )
 from compiler.errors import ExitCode
 
 
-@click.command(name="discover")
+@click.command(
+    name="discover",
+    epilog=examples(
+        "OPENAI_API_KEY=... modelplane discover --env dev",
+        "modelplane discover --all --provider anthropic",
+    ),
+)
 @env_options
 @format_option
 @click.option(
-    "--provider", "providers", multiple=True, metavar="PROVIDER", help="Only this provider."
+    "--provider",
+    "providers",
+    multiple=True,
+    metavar="PROVIDER",
+    shell_complete=complete_providers,
+    help="Only this provider (repeatable).",
 )
 @discovery_flags
 @click.pass_obj

@@ -6,13 +6,9 @@ removed, per provider, which is what a reviewer of the snapshot change wants to 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from compiler import __version__
-from compiler.cli.report import format_diagnostics
-from compiler.errors import Diagnostic
 from compiler.pipeline.discover import DiscoverOutcome
 
 MAX_IDS_SHOWN = 20
@@ -43,20 +39,9 @@ def _change_lines(provider: str, sign: str, ids: Sequence[str], first: bool) -> 
     yield f"  {sign} {provider}: {word} {shown}{more}"
 
 
-def discover_json(
-    command: str, code: int, problems: Sequence[Diagnostic], outcomes: Sequence[DiscoverOutcome]
-) -> dict[str, Any]:
-    """One result document (the shape of docs/cli.md's `--format json`)."""
-    return {
-        "schema": "modelplane/result",
-        "formatVersion": 1,
-        "modelplane": __version__,
-        "command": command,
-        "exitCode": int(code),
-        "ok": code == 0,
-        "problems": json.loads(format_diagnostics(problems, "json")),
-        "result": {"environments": [_environment(o) for o in outcomes]},
-    }
+def environments_json(outcomes: Sequence[DiscoverOutcome]) -> list[dict[str, Any]]:
+    """Per environment, what discovery found: the `result` of the JSON result document."""
+    return [_environment(o) for o in outcomes]
 
 
 def _environment(outcome: DiscoverOutcome) -> dict[str, Any]:

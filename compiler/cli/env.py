@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import click
 
-from compiler.cli.options import Context, current_project, emit_diagnostics, format_option
+from compiler.cli.complete_names import complete_environments
+from compiler.cli.options import (
+    CommandGroup,
+    Context,
+    current_project,
+    emit_diagnostics,
+    examples,
+    format_option,
+)
 from compiler.errors import ExitCode
 
 
-@click.group(name="env")
+@click.group(name="env", cls=CommandGroup, epilog=examples("modelplane env add staging --from dev"))
 def command() -> None:
     """Manage environments (environments/<env>/)."""
 
 
-@command.command(name="add")
+@command.command(
+    name="add",
+    epilog=examples(
+        "modelplane env add staging --from dev",
+        "modelplane env add prod --from staging --namespace llm-production",
+    ),
+)
 @click.argument("name")
 @format_option
 @click.option(
@@ -21,6 +35,7 @@ def command() -> None:
     "source",
     metavar="ENV",
     default=None,
+    shell_complete=complete_environments,
     help="Copy this environment: its file (with a new namespace), lock and snapshots.",
 )
 @click.option(
@@ -28,15 +43,10 @@ def command() -> None:
 )
 @click.pass_obj
 def add_command(ctx: Context, name: str, source: str | None, namespace: str | None) -> ExitCode:
-    r"""Create environments/NAME/ and lock and render it; never overwrites anything.
+    """Create environments/NAME/ and lock and render it; never overwrites anything.
 
     With --from, the new environment starts as a copy of ENV: the same settings,
     pins and discovery snapshots, in its own namespace.
-
-    \b
-    Examples:
-      modelplane env add staging --from dev
-      modelplane env add prod --from staging --namespace llm-production
     """
     from compiler.cli.scaffold_report import report_scaffold
     from compiler.pipeline.init import add_environment

@@ -6,12 +6,18 @@ from pathlib import Path
 
 import click
 
-from compiler.cli.options import Context, emit_diagnostics, format_option, say
+from compiler.cli.options import Context, emit_diagnostics, examples, format_option, say
 from compiler.errors import ExitCode
 from compiler.scaffold import DEFAULT_ENVIRONMENT, default_requirement
 
 
-@click.command(name="init")
+@click.command(
+    name="init",
+    epilog=examples(
+        "modelplane init llm-platform && cd llm-platform",
+        "modelplane init --env staging --requirement 'modelplane @ git+https://example.com/modelplane@v0.2.0'",
+    ),
+)
 @click.argument(
     "directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
 )
@@ -33,17 +39,12 @@ from compiler.scaffold import DEFAULT_ENVIRONMENT, default_requirement
 )
 @click.pass_obj
 def command(ctx: Context, directory: Path, env: str, requirement: str | None) -> ExitCode:
-    r"""Create a modelplane repository in DIRECTORY (default: here), then lock and render it.
+    """Create a modelplane repository in DIRECTORY (default: here), then lock and render it.
 
     Writes an inventory with a commented example of every provider type, one
     environment, the editor JSON Schemas, a CI workflow and pre-commit configuration
     pinned to this modelplane release, .gitignore and a README. Refuses to overwrite
     any file (an existing README.md or .gitignore is kept).
-
-    \b
-    Examples:
-      modelplane init llm-platform && cd llm-platform
-      modelplane init --env staging --requirement 'modelplane @ git+https://github.com/acme/modelplane@v0.2.0'
     """
     from compiler.cli.scaffold_report import report_scaffold
     from compiler.pipeline.init import init_repository

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from compiler.cli.complete_names import complete_models, complete_providers
 from compiler.cli.discovery_flags import discovery_flags
 from compiler.cli.discovery_report import discover_and_report
 from compiler.cli.options import (
@@ -13,14 +14,23 @@ from compiler.cli.options import (
     current_project,
     emit_diagnostics,
     env_options,
+    examples,
     format_option,
     say,
     selected_envs,
+    set_result,
 )
 from compiler.errors import ExitCode
 
 
-@click.command(name="lock")
+@click.command(
+    name="lock",
+    epilog=examples(
+        "modelplane lock --env dev                       # pin what is new, keep the rest",
+        "modelplane lock --all --check                   # CI: exit 1 if a lock is stale",
+        "modelplane lock --env prod --upgrade-model chat # re-pin one model to the newest",
+    ),
+)
 @env_options
 @format_option
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the lock is stale.")
@@ -29,9 +39,16 @@ from compiler.errors import ExitCode
     "--upgrade-provider",
     multiple=True,
     metavar="PROVIDER",
+    shell_complete=complete_providers,
     help="Re-pin the models of this provider.",
 )
-@click.option("--upgrade-model", multiple=True, metavar="MODEL", help="Re-pin this model.")
+@click.option(
+    "--upgrade-model",
+    multiple=True,
+    metavar="MODEL",
+    shell_complete=complete_models,
+    help="Re-pin this model.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the lock instead of writing it.")
 @click.option("--refresh", is_flag=True, help="Run discovery first (network), then lock.")
 @discovery_flags
@@ -61,10 +78,11 @@ def command(
     stale = [d for o in outcomes for d in o.stale]
     emit_diagnostics(ctx, [w for o in outcomes for w in o.result.warnings] + stale)
     for outcome in outcomes:
-        if dry_run:
+        if dry_run and ctx.fmt != "json":
             click.echo(outcome.result.text, nl=False)  # the lock itself is the output
-        else:
+        elif not dry_run:
             say(ctx, _lock_line(outcome, check), nl=False)
+    set_result(ctx, environments=[_outcome_json(project, o, check, dry_run) for o in outcomes])
     # A failed refresh still locks against the last good snapshots, then exits 4.
     return ExitCode.NETWORK if failed else ExitCode.FINDINGS if stale else ExitCode.OK
 
@@ -75,3 +93,23 @@ def _lock_line(outcome: Any, check: bool) -> str:
         return f"{outcome.env}: {'stale' if outcome.stale else 'lock is up to date'}\n"
     state = "wrote models.lock" if outcome.written else "models.lock unchanged"
     return f"{outcome.env}: {state}\n{changes}"
+
+
+def _outcome_json(project: Any, outcome: Any, check: bool, dry_run: bool) -> dict[str, Any]:
+    if check:
+        status = "stale" if outcome.stale else "up-to-date"
+    else:
+        status = "dry-run" if dry_run else "written" if outcome.written else "unchanged"
+    data: dict[str, Any] = {
+        "name": outcome.env,
+        "status": status,
+        "lockFile": project.relative(project.lock_file(outcome.env)),
+        "changes": list(outcome.result.changes),
+        "pins": {
+            name: {"provider": m.provider, "selector": m.selector, "pinned": m.pinned}
+            for name, m in sorted(outcome.result.lockfile.models.items())
+        },
+    }
+    if dry_run:
+        data["lock"] = outcome.result.text
+    return data

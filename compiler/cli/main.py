@@ -16,20 +16,34 @@ from typing import Any, NoReturn
 import click
 
 from compiler import __version__
-from compiler.cli.options import FORMATS, Context, default_format, emit_diagnostics
+from compiler.cli.options import (
+    COLOR_CHOICES,
+    FORMATS,
+    CommandGroup,
+    Context,
+    default_format,
+    emit_diagnostics,
+    examples,
+)
 from compiler.errors import CompilerError, Diagnostic, ExitCode, Location
 
 
-class ModelplaneGroup(click.Group):
+class ModelplaneGroup(CommandGroup):
     """A click group whose `main` runs one command and exits with its `ExitCode`."""
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> NoReturn:
         """Run the command line and exit with the outcome's code."""
-        shared = Context(fmt=default_format(os.environ))
-        extra.setdefault("obj", shared)
-        sys.exit(_outcome(self, shared, args, prog_name, extra))
+        shared = extra.setdefault("obj", Context(fmt=default_format(os.environ)))
+        code = _outcome(self, shared, args, prog_name, extra)
+        # --help and --version produce nothing to report; every command run does.
+        if shared.fmt == "json" and (code or shared.problems or shared.result is not None):
+            from compiler.cli.result import result_document
+
+            document = result_document(shared.command, code, shared.problems, shared.result)
+            click.echo(document, nl=False)
+        sys.exit(code)
 
 
 def _outcome(
@@ -45,7 +59,11 @@ def _outcome(
         emit_diagnostics(shared, exc.diagnostics)
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        if shared.fmt == "json":  # the result document carries it
+            at = Location("<command line>")
+            shared.problems.append(Diagnostic(at, "usage", exc.format_message()))
+        else:
+            exc.show()
         return exc.exit_code
     except click.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt | EOFError):
@@ -83,7 +101,14 @@ def _internal_error(ctx: Context, exc: Exception) -> ExitCode:
     return ExitCode.INTERNAL
 
 
-@click.group(cls=ModelplaneGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ModelplaneGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=examples(
+        "modelplane init llm-platform && cd llm-platform   # a new repository",
+        "modelplane render --env dev                       # render, validate, write",
+    ),
+)
 @click.version_option(__version__, prog_name="modelplane")
 @click.option(
     "--format",
@@ -91,22 +116,35 @@ def _internal_error(ctx: Context, exc: Exception) -> ExitCode:
     type=click.Choice(FORMATS),
     default=None,
     show_default="text; github under GitHub Actions",
-    help="How problems are reported.",
+    help="text, github (workflow annotations) or json (one result document on stdout).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Color the output (auto: on a terminal, unless NO_COLOR is set).",
 )
 @click.option(
     "--traceback", "show_traceback", is_flag=True, help="Show Python tracebacks of internal errors."
 )
 @click.pass_context
-def cli(ctx: click.Context, fmt: str | None, show_traceback: bool) -> None:
-    """Compile an LLM provider inventory into validated Kubernetes manifests."""
+def cli(ctx: click.Context, fmt: str | None, color: str, show_traceback: bool) -> None:
+    """Compile an LLM provider inventory into validated Kubernetes manifests.
+
+    Start with `modelplane init` in an empty folder; `modelplane COMMAND --help` shows
+    each command's options and examples.
+    """
     shared = ctx.ensure_object(Context)
     if fmt is not None:
         shared.fmt = fmt  # type: ignore[assignment]
+    shared.color_choice = color  # type: ignore[assignment]
     shared.show_traceback = show_traceback
 
 
 def _register() -> None:
     from compiler.cli import (
+        completion,
         diff,
         discover,
         env,
@@ -121,7 +159,7 @@ def _register() -> None:
     )
 
     commands = (init, env, discover, lock, outdated, promote, render, validate, diff, models)
-    for module in (*commands, schemas):
+    for module in (*commands, schemas, completion):
         cli.add_command(module.command)
 
 

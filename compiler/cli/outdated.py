@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 import click
 
-from compiler import __version__
-from compiler.cli.options import Context, current_project, env_options, selected_envs
+from compiler.cli.options import (
+    Context,
+    color_option,
+    current_project,
+    env_options,
+    examples,
+    selected_envs,
+    set_result,
+)
 from compiler.errors import ExitCode
 
 
-@click.command(name="outdated")
+@click.command(
+    name="outdated",
+    epilog=examples(
+        "modelplane outdated --all",
+        "modelplane outdated --env prod --format markdown > upgrade.md",
+    ),
+)
 @env_options
 @click.option(
     "--format",
@@ -21,6 +33,7 @@ from compiler.errors import ExitCode
     default=None,
     help="Output format [default: json under the global --format json, else text].",
 )
+@color_option
 @click.pass_obj
 def command(
     ctx: Context,
@@ -40,17 +53,8 @@ def command(
     pins = outdated_environments(project, selected_envs(project, envs, all_envs))
     chosen = fmt or ("json" if ctx.fmt == "json" else "text")
     if chosen == "json":
-        document = {
-            "schema": "modelplane/result",
-            "formatVersion": 1,
-            "modelplane": __version__,
-            "command": "outdated",
-            "exitCode": 0,
-            "ok": True,
-            "problems": [],
-            "result": as_json(pins),
-        }
-        click.echo(json.dumps(document, indent=2))
+        ctx.fmt = "json"  # the pins go into the one result document
+        set_result(ctx, **as_json(pins))
     else:
         click.echo(format_markdown(pins) if chosen == "markdown" else format_text(pins), nl=False)
     return ExitCode.OK

@@ -2,22 +2,60 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from compiler import __version__
-from compiler.cli.options import Context, current_project, say
+from compiler.cli.complete_names import (
+    complete_environments,
+    complete_models,
+    complete_providers,
+)
+from compiler.cli.options import Context, current_project, examples, format_option, say, set_result
 from compiler.errors import ExitCode
 
 
-@click.command(name="promote")
-@click.option("--from", "source", required=True, metavar="ENV", help="Environment to copy from.")
-@click.option("--to", "target", required=True, metavar="ENV", help="Environment to copy to.")
-@click.option("--model", "models", multiple=True, metavar="MODEL", help="Only this model.")
-@click.option("--provider", "providers", multiple=True, metavar="PROVIDER", help="Only these.")
+@click.command(
+    name="promote",
+    epilog=examples(
+        "modelplane promote --from staging --to prod --dry-run",
+        "modelplane promote --from staging --to prod --model chat-default",
+    ),
+)
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="ENV",
+    shell_complete=complete_environments,
+    help="Environment to copy from.",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="ENV",
+    shell_complete=complete_environments,
+    help="Environment to copy to.",
+)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="MODEL",
+    shell_complete=complete_models,
+    help="Only this model.",
+)
+@click.option(
+    "--provider",
+    "providers",
+    multiple=True,
+    metavar="PROVIDER",
+    shell_complete=complete_providers,
+    help="Only these.",
+)
 @click.option("--dry-run", is_flag=True, help="Report what would move; write nothing.")
+@format_option
 @click.pass_obj
 def command(
     ctx: Context,
@@ -38,11 +76,9 @@ def command(
     selection = Selection(frozenset(models), frozenset(providers))
     project = current_project(ctx)
     promotion, changed = promote_environment(project, source, target, selection, dry_run=dry_run)
-    if ctx.fmt == "json":
-        written = changed and not dry_run
-        files = [project.relative(project.lock_file(target))] if written else []
-        click.echo(json.dumps(_document(source, target, promotion, files), indent=2))
-        return ExitCode.OK
+    written = changed and not dry_run
+    files = [project.relative(project.lock_file(target))] if written else []
+    set_result(ctx, **_result(source, target, promotion, files))
     state = "would write" if dry_run else "wrote"
     head = f"{target}: {state} models.lock" if changed else f"{target}: pins what {source} pins"
     moved = [f"  ~ {name}: {old} -> {new}" for name, old, new in promotion.moved]
@@ -50,21 +86,11 @@ def command(
     return ExitCode.OK
 
 
-def _document(source: str, target: str, promotion: Any, files: list[str]) -> dict[str, Any]:
-    result = {
+def _result(source: str, target: str, promotion: Any, files: list[str]) -> dict[str, Any]:
+    return {
         "from": source,
         "to": target,
         "moved": [{"model": n, "from": o, "to": w} for n, o, w in promotion.moved],
         "skipped": list(promotion.skipped),
         "filesWritten": files,
-    }
-    return {
-        "schema": "modelplane/result",
-        "formatVersion": 1,
-        "modelplane": __version__,
-        "command": "promote",
-        "exitCode": 0,
-        "ok": True,
-        "problems": [],
-        "result": result,
     }

@@ -1,8 +1,10 @@
-"""What `init` and `env add` tell people: the files written, the lock, the render."""
+"""What `init` and `env add` tell people (and tools): files written, lock, render."""
 
 from __future__ import annotations
 
-from compiler.cli.options import Context, say
+from typing import Any
+
+from compiler.cli.options import Context, say, set_result
 from compiler.pipeline.init import ScaffoldOutcome
 
 
@@ -20,6 +22,19 @@ def report_scaffold(ctx: Context, outcome: ScaffoldOutcome, headline: str) -> No
         report = outcome.render.report
         say(
             ctx,
-            f"{outcome.env}: rendered and validated {outcome.render.documents} document(s) "
+            f"{outcome.env}: rendered and validated {outcome.render.documents} object(s) "
             f"into environments/{outcome.env}/manifests ({len(report.written)} file(s))",
         )
+    set_result(ctx, **_result(outcome))
+
+
+def _result(outcome: ScaffoldOutcome) -> dict[str, Any]:
+    render = outcome.render.report if outcome.render is not None else None
+    manifests = f"environments/{outcome.env}/manifests"
+    return {
+        "environment": outcome.env,
+        "filesWritten": list(outcome.written),
+        "filesKept": list(outcome.kept),
+        "lockWritten": outcome.lock is not None,
+        "manifestsWritten": [f"{manifests}/{p}" for p in render.written] if render else [],
+    }

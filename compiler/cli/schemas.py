@@ -6,16 +6,31 @@ from pathlib import Path
 
 import click
 
-from compiler.cli.options import Context, current_project, say
+from compiler.cli.options import (
+    CommandGroup,
+    Context,
+    current_project,
+    examples,
+    format_option,
+    say,
+    set_result,
+)
 from compiler.errors import Diagnostic, ExitCode, Location, UsageError
 
 
-@click.group(name="schemas")
+@click.group(name="schemas", cls=CommandGroup, epilog=examples("modelplane schemas import crds/"))
 def command() -> None:
     """Manage the JSON Schemas modelplane validates against."""
 
 
-@command.command(name="import")
+@command.command(
+    name="import",
+    epilog=examples(
+        "modelplane schemas import kaos-crds.yaml",
+        "kubectl get crd modelapis.kaos.tools -o yaml > kaos.yaml",
+        "modelplane schemas import kaos.yaml crds/     # files or folders of CRDs",
+    ),
+)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--into",
@@ -23,6 +38,7 @@ def command() -> None:
     default=None,
     help="Target folder (default: the repository's schemas/).",
 )
+@format_option
 @click.pass_obj
 def import_command(ctx: Context, sources: tuple[Path, ...], into: Path | None) -> ExitCode:
     """Convert every served version of the CRDs in FILE|DIR into schemas/<group>/<version>/."""
@@ -38,4 +54,5 @@ def import_command(ctx: Context, sources: tuple[Path, ...], into: Path | None) -
         raise UsageError([problem]) from None
     for path in written:
         say(ctx, f"wrote {project.relative(path)}")
+    set_result(ctx, filesWritten=[project.relative(p) for p in written])
     return ExitCode.OK

@@ -12,17 +12,25 @@ from compiler.cli.options import (
     current_project,
     emit_diagnostics,
     env_options,
+    examples,
     format_option,
     selected_envs,
+    set_result,
 )
 from compiler.cli.report import summarize
-from compiler.errors import ExitCode, has_errors, usage_error
+from compiler.errors import ExitCode, has_errors, in_environment, usage_error
 
 if TYPE_CHECKING:
     from compiler.validate.run import ValidationResult
 
 
-@click.command(name="validate")
+@click.command(
+    name="validate",
+    epilog=examples(
+        "modelplane validate --all --format github     # CI annotations",
+        "modelplane validate environments/prod/manifests --kubernetes-version 1.32",
+    ),
+)
 @env_options
 @format_option
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
@@ -48,10 +56,16 @@ def command(
     project = current_project(ctx)
     names = selected_envs(project, envs, all_envs) if not paths else []
     results = _validation.run(project, names, paths, kubernetes_version)
-    diagnostics = [d for _, result in results for d in result.diagnostics]
+    diagnostics = [
+        d
+        for name, result in results
+        for d in (in_environment(result.diagnostics, name) if names else result.diagnostics)
+    ]
     emit_diagnostics(ctx, diagnostics)
-    for name, result in results:
-        click.echo(_summary_line(name, result), err=True)
+    if ctx.fmt != "json":
+        for name, result in results:
+            click.echo(_summary_line(name, result), err=True)
+    set_result(ctx, environments=[_result_json(name, result) for name, result in results])
     return ExitCode.FINDINGS if has_errors(diagnostics) else ExitCode.OK
 
 
@@ -70,3 +84,12 @@ def _summary_line(name: str, result: ValidationResult) -> str:
         return f"{name}: {result.documents} document(s) valid{note}"
     counts = f"{summarize(result.diagnostics)}; {result.documents} document(s) checked"
     return f"{name}: invalid ({counts}){note}"
+
+
+def _result_json(name: str, result: ValidationResult) -> dict[str, object]:
+    return {
+        "name": name,
+        "valid": not has_errors(result.diagnostics),
+        "documents": result.documents,
+        "transitionRulesSkipped": result.transition_rules_skipped,
+    }

@@ -13,6 +13,7 @@ from compiler.errors import (
     LockError,
     RenderError,
     combine_errors,
+    scoped_error,
 )
 from compiler.inventory.load import load_environment
 from compiler.inventory.merge import MergeKeys, schema_merge_keys
@@ -38,7 +39,7 @@ def for_each(envs: Sequence[str], step: Callable[[str], _T]) -> list[_T]:
         try:
             results.append(step(env))
         except CompilerError as exc:
-            failures.append(exc)
+            failures.append(scoped_error(exc, env))
     if failures:
         raise combine_errors(failures)
     return results

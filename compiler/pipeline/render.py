@@ -13,6 +13,8 @@ from compiler.errors import (
     ValidationFailed,
     combine_errors,
     has_errors,
+    in_environment,
+    scoped_error,
 )
 from compiler.inventory.load import read_inventory
 from compiler.models.artifacts import OutputTree, RenderedDocument
@@ -20,8 +22,15 @@ from compiler.models.lock import Lockfile
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
 from compiler.output import cache
 from compiler.output.commit import recover_interrupted, write_environments
+from compiler.output.compare import FileDiff, tree_diffs
 from compiler.output.lock import repository_lock
-from compiler.output.write import WriteReport, build_tree, check_tree, foreign_collisions
+from compiler.output.write import (
+    KUSTOMIZATION,
+    WriteReport,
+    build_tree,
+    check_tree,
+    foreign_collisions,
+)
 from compiler.pipeline import parallel
 from compiler.pipeline.environments import (
     current_lock,
@@ -29,7 +38,7 @@ from compiler.pipeline.environments import (
     resolve_environment,
     validation_context,
 )
-from compiler.project import MANIFESTS_DIR, Project
+from compiler.project import INDEX_FILE, MANIFESTS_DIR, Project
 from compiler.render.plan import plan_environment
 from compiler.render.targets.base import PlanInput
 from compiler.render.templates import render_documents
@@ -47,6 +56,7 @@ class RenderOutcome:
     warnings: tuple[Diagnostic, ...] = ()
     cached: bool = False
     documents: int = 0
+    diffs: tuple[FileDiff, ...] = ()  # render --check: how each drifted file differs
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +105,23 @@ def render_environments(
     return [_finish_render(project, prepared[env], written, settings) for env in envs]
 
 
+def render_stream(
+    project: Project, envs: Sequence[str], settings: RenderSettings = RenderSettings()
+) -> list[tuple[str, str, bytes]]:
+    """(environment, repository path, YAML) of every rendered object, validated; no write.
+
+    For `render --stdout`: the objects only, without kustomization files and the index.
+    """
+    prepared = prepare_environments(project, envs, dict.fromkeys(envs, ""), settings)
+    return [
+        (p.env, f"{project.relative(project.output_dir(p.env, tree.folder))}/{path}", data)
+        for p in prepared
+        for tree in p.trees
+        for path, data in sorted(tree.files.items())
+        if path.rsplit("/", 1)[-1] not in (KUSTOMIZATION, INDEX_FILE)
+    ]
+
+
 def render_environment(
     project: Project,
     env: str,
@@ -140,8 +167,8 @@ def _prepare_or_error(
         if clashes:
             raise RenderError(clashes)
     except CompilerError as exc:
-        return exc
-    warnings = (*resolved.warnings, *rendered.warnings)
+        return scoped_error(exc, env)
+    warnings = tuple(in_environment((*resolved.warnings, *rendered.warnings), env))
     return _Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
 
 
@@ -149,10 +176,18 @@ def _check_render(project: Project, prepared: _Prepared, settings: RenderSetting
     env, trees = prepared.env, prepared.trees
     if prepared.cached:
         return RenderOutcome(env, report=WriteReport((), ()), cached=True)
-    drift = tuple(d for tree in trees for d in check_tree(project, tree))
+    drift = tuple(in_environment((d for t in trees for d in check_tree(project, t)), env))
     if not drift and settings.use_cache:
         cache.remember(project, env, prepared.key, trees)
-    return RenderOutcome(env, drift=drift, warnings=prepared.warnings, documents=prepared.documents)
+    drifted = [d.location.path for d in drift]
+    diffs = tuple(f for tree in trees for f in tree_diffs(project, tree, drifted))
+    return RenderOutcome(
+        env,
+        drift=drift,
+        warnings=prepared.warnings,
+        documents=prepared.documents,
+        diffs=diffs,
+    )
 
 
 def _finish_render(

@@ -39,7 +39,9 @@ def test_render_writes_then_is_a_no_op(repo):
     first = run("render", "--env", "prod")
     assert first.exit_code == 0
     assert first.stdout.startswith("prod: ") and "file(s) written" in first.stdout
-    assert run("render", "--env", "prod").stdout == "prod: manifests up to date\n"
+    assert run("render", "--env", "prod").stdout == (
+        "prod: manifests up to date (environments/prod/manifests, 23 object(s))\n"
+    )
 
 
 def test_render_check_names_each_drifted_file_and_exits_1(repo):
@@ -49,7 +51,12 @@ def test_render_check_names_each_drifted_file_and_exits_1(repo):
     (repo / "environments/prod/manifests/httproutes/llama.yaml").unlink()
     result = run("render", "--env", "prod", "--check")
     assert result.exit_code == 1
-    assert result.stdout == "prod: manifests differ\n"
+    assert result.stdout.endswith("prod: manifests differ\n")
+    # The diff shows how: the edited line back, the missing file whole.
+    assert "-      - chat-slow\n+      - chat-fast\n" in result.stdout
+    assert "--- /dev/null\n+++ b/environments/prod/manifests/httproutes/llama.yaml\n" in (
+        result.stdout
+    )
     assert result.stderr.splitlines()[:3] == [
         "environments/prod/manifests/httproutes/llama.yaml: error[manifest-missing]: "
         "missing: render would create this file",
@@ -92,7 +99,7 @@ def test_json_and_github_formats(repo):
     )
     result = run("--format", "json", "render", "--env", "dev")
     assert result.exit_code == 1
-    [problem] = json.loads(result.stdout)
+    [problem] = json.loads(result.stdout)["problems"]
     assert problem == {
         "path": "inventory/extra.yaml",
         "line": 3,
@@ -102,6 +109,7 @@ def test_json_and_github_formats(repo):
         "message": "model 'x' uses unknown provider 'ghost'",
         "detail": "",
         "hint": problem["hint"],
+        "environments": ["dev"],
     }
     result = run("--format", "github", "render", "--env", "dev")
     assert result.stderr.startswith(
@@ -160,8 +168,11 @@ def test_render_all_is_all_or_nothing_and_reports_every_failing_environment(repo
 def test_json_format_keeps_stdout_machine_readable(repo):
     result = run("--format", "json", "render", "--env", "prod")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == []
-    assert "prod: manifests up to date" in result.stderr
+    document = json.loads(result.stdout)
+    assert (document["command"], document["ok"], document["problems"]) == ("render", True, [])
+    [env] = document["result"]["environments"]
+    assert (env["name"], env["status"], env["documents"]) == ("prod", "unchanged", 23)
+    assert result.stderr == ""
 
 
 def test_a_foreign_file_in_the_way_stops_render_all_before_any_write(repo):
@@ -211,5 +222,5 @@ def test_internal_errors_never_print_a_secret_and_honour_json(repo, monkeypatch)
     assert result.exit_code == 3 and "sk-proj" not in result.output
     result = run("--format", "json", "render", "--env", "dev")
     assert result.exit_code == 3
-    [problem] = json.loads(result.stdout)
+    [problem] = json.loads(result.stdout)["problems"]
     assert problem["code"] == "internal-error" and "sk-proj" not in result.output

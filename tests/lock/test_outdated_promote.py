@@ -135,7 +135,7 @@ def test_diff_lock_against_another_environment(project):
     _add(project, "staging", "openai", "gpt-4o-2025-06-01")
     lock_environment(project, "staging", LockOptions(upgrade_models=frozenset({"chat-default"})))
     result = CliRunner().invoke(
-        cli, ["diff", "--lock", "--env", "prod", "--against-env", "staging"]
+        cli, ["diff", "--lock", "--env", "prod", "--against-env", "staging", "--exit-code"]
     )
     assert result.exit_code == 1
     assert result.output == "chat-default: prod gpt-4o-2024-11-20, staging gpt-4o-2025-06-01\n"

@@ -4,6 +4,7 @@ environment file renders. The docs cannot drift from the code."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -57,6 +58,8 @@ def _kind(data: object) -> str:
         return "snapshot"
     if set(data) == {"repos"}:
         return "pre-commit"
+    if data.get("schema") == "modelplane/result":
+        return "result"
     raise AssertionError(f"an example of an unknown file (keys {sorted(data)}): classify it here")
 
 
@@ -72,6 +75,8 @@ def test_example_loads_and_matches_its_schema(language, text, name):
         Lockfile.model_validate(data)
     elif kind == "pre-commit":
         cfgv.validate(data, CONFIG_SCHEMA)
+    elif kind == "result":
+        _check_result_document(data)
     else:
         Snapshot.model_validate(data)
 
@@ -120,3 +125,14 @@ def test_the_changelog_describes_this_version():
     pins = set(re.findall(r"modelplane==(\d+\.\d+\.\d+)", readme))
     tags = set(re.findall(r"rev: v(\d+\.\d+\.\d+)", readme))
     assert pins | tags == {__version__}
+
+
+def _check_result_document(data: dict) -> None:
+    """The README's example has exactly the keys a real result document has."""
+    from compiler.cli.result import RESULT_FORMAT_VERSION, result_document
+    from compiler.errors import Diagnostic, Location
+
+    real = json.loads(result_document("render", 1, [Diagnostic(Location("x"), "c", "m")], {}))
+    assert list(data) == list(real)
+    assert data["formatVersion"] == RESULT_FORMAT_VERSION
+    assert set(data["problems"][0]) == set(real["problems"][0])

@@ -74,7 +74,7 @@ def test_a_typo_in_enable_is_reported_alone(repo):
     result = run("render", "--all")
     assert result.exit_code == 1
     assert result.stderr == (
-        "environments/dev/environment.yaml:7:23: error[unknown-reference]: "
+        "environments/dev/environment.yaml:7:23: error[unknown-reference] in dev: "
         "enable.providers names unknown provider 'antropic'\n"
         "  = hint: did you mean 'anthropic'? (known: anthropic, azure, bedrock, gemini, "
         "ollama, openai, openrouter, vllm)\n"

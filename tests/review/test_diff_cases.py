@@ -64,7 +64,8 @@ def test_diff_case(case, tmp_path, monkeypatch, update_goldens):
     for run_name, run in spec["runs"].items():
         split = tmp_path / f"split-{run_name}"
         args = [a.replace("{split}", str(split)) for a in run["args"]]
-        result = runner.invoke(cli, ["diff", *args], catch_exceptions=False)
+        # --exit-code: a change exits 1, so each case also checks that it saw one.
+        result = runner.invoke(cli, ["diff", "--exit-code", *args], catch_exceptions=False)
         output = result.stdout.replace(base, "<base>").replace(base[:12], "<base>")
         assert output, result.output
         assert not [s for s in spec.get("never", []) if s in result.output]

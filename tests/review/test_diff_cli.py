@@ -9,8 +9,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from compiler.cli import diff as diff_command
 from compiler.cli.main import cli
+from compiler.cli.options import Context
 from tests.helpers import REPO_ROOT as ROOT
 from tests.review.gitrepo import init_example_repo
 
@@ -37,13 +37,15 @@ def test_changed_alias_pin_names_model_ids_and_affected_objects(repo):
     snapshot["aliases"]["claude-sonnet-4-5"] = "claude-sonnet-4-5-20260301"
     path.write_text(json.dumps(snapshot, indent=2, sort_keys=True) + "\n")
     assert run("lock", "--env", "prod", "--upgrade").exit_code == 0
+    assert run("diff", "--lock", "--env", "prod", "--exit-code").exit_code == 1
     result = run("diff", "--lock", "--env", "prod")
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # like git diff and terraform plan: a change is no failure
     line = "~ chat-claude: claude-sonnet-4-5-20250929 → claude-sonnet-4-5-20260301"
     assert line in result.stdout
     assert "affects ModelAPI/chat, HTTPRoute/chat" in result.stdout
-    data = json.loads(run("diff", "--lock", "--env", "prod", "--format", "json").stdout)
-    (change,) = data["environments"][0]["lock"]["changes"]
+    document = json.loads(run("diff", "--lock", "--env", "prod", "--format", "json").stdout)
+    assert document["command"] == "diff" and document["result"]["changed"] is True
+    (change,) = document["result"]["report"]["environments"][0]["lock"]["changes"]
     assert change["modelApis"] == ["chat"] and change["httpRoutes"] == ["chat"]
 
 
@@ -89,11 +91,11 @@ def test_color_always_and_never(repo):
 
 def test_auto_color_needs_a_terminal_and_no_NO_COLOR(monkeypatch):
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    assert diff_command._use_color("auto") is True
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert diff_command._use_color("auto") is False
-    assert diff_command._use_color("always") is True
+    assert Context(environ={}).use_color(sys.stdout) is True
+    assert Context(environ={"NO_COLOR": "1"}).use_color(sys.stdout) is False
+    assert Context(environ={"NO_COLOR": "1"}, color_choice="always").use_color(sys.stdout)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    assert Context(environ={}).use_color(sys.stdout) is False
 
 
 def test_split_dir_replaces_old_comment_files(repo, tmp_path):
@@ -112,7 +114,7 @@ def test_models_table_and_json(repo):
     assert header.split()[:3] == ["PROVIDER", "MODEL", "ID"]
     pinned = next(r for r in rows if "claude-sonnet-4-5-20250929" in r)
     assert "chat-claude" in pinned and "chat" in pinned.split()
-    data = json.loads(run("models", "--env", "prod", "--format", "json").stdout)
+    data = json.loads(run("models", "--env", "prod", "--format", "json").stdout)["result"]
     row = next(m for m in data["models"] if m["pinnedAs"] == ["chat-default"])
     assert row == {
         "provider": "openai",
@@ -130,7 +132,7 @@ def test_models_reports_deprecated_undiscovered_and_unpinned(repo):
     text = lock.read_text()
     assert "pinned: gpt-4o-mini-2024-07-18" in text
     lock.write_text(text.replace("pinned: gpt-4o-mini-2024-07-18", "pinned: gpt-4o-mini-gone"))
-    rows = json.loads(run("models", "--env", "dev", "--format", "json").stdout)["models"]
+    rows = json.loads(run("models", "--env", "dev", "--format", "json").stdout)["result"]["models"]
     gone = next(r for r in rows if r["id"] == "gpt-4o-mini-gone")
     assert gone["discovered"] is False and gone["status"] == "not discovered"
     assert any(r["status"] and r["status"].startswith("deprecated") for r in rows)

@@ -41,7 +41,7 @@ def test_json_format(repo: Path) -> None:
     case = CASES / "schema-modelapi-bad-mode" / "manifest.yaml"
     result = CliRunner().invoke(cli, ["--format", "json", "validate", str(case)])
     assert result.exit_code == 1
-    payload = json.loads(result.stdout)
+    payload = json.loads(result.stdout)["problems"]
     assert [(d["code"], d["line"], d["column"]) for d in payload] == [("schema", 7, 9)]
 
 
