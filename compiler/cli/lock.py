@@ -92,7 +92,10 @@ def _lock_line(outcome: Any, check: bool) -> str:
     if check:
         return f"{outcome.env}: {'stale' if outcome.stale else 'lock is up to date'}\n"
     state = "wrote models.lock" if outcome.written else "models.lock unchanged"
-    return f"{outcome.env}: {state}\n{changes}"
+    newer = "".join(f"  newer match: {line}\n" for line in outcome.result.upgrades)
+    if newer:
+        newer += f"  (accept with `modelplane lock --env {outcome.env} --upgrade-model MODEL`)\n"
+    return f"{outcome.env}: {state}\n{changes}{newer}"
 
 
 def _outcome_json(project: Any, outcome: Any, check: bool, dry_run: bool) -> dict[str, Any]:
@@ -105,6 +108,7 @@ def _outcome_json(project: Any, outcome: Any, check: bool, dry_run: bool) -> dic
         "status": status,
         "lockFile": project.relative(project.lock_file(outcome.env)),
         "changes": list(outcome.result.changes),
+        "newerMatches": list(outcome.result.upgrades),
         "pins": {
             name: {"provider": m.provider, "selector": m.selector, "pinned": m.pinned}
             for name, m in sorted(outcome.result.lockfile.models.items())

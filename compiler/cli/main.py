@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -76,6 +75,8 @@ def _outcome(
         return ExitCode.INTERRUPTED
     except Exception as exc:
         if shared.show_traceback:
+            import traceback  # only here: it costs ~10 ms of every start-up
+
             traceback.print_exc()
         return _internal_error(shared, exc)
     return int(code) if isinstance(code, int) else ExitCode.OK

@@ -253,6 +253,11 @@ class Fetcher:
             return _Failed(self.failure(url, response.status_code, msg), True, None)
         except httpx.TransportError as exc:
             return self._transport_failure(url, response.status_code, exc)
+        if 300 <= response.status_code < 400:
+            target = origin_of(response.headers.get("location", "")) or "another URL"
+            msg = f"redirected to {target}; redirects are not followed (keys stay put)"
+            hint = "set the provider's endpoint to the final URL"
+            return _Failed(self.failure(url, response.status_code, msg, hint), False, None)
         if response.status_code >= 300:
             verdict = classify_response(
                 response.status_code, raw, response.headers, self.access.hint

@@ -13,6 +13,7 @@ CIDR entries in `NO_PROXY`, and it reads the process environment behind our back
 from __future__ import annotations
 
 import ssl
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,10 +74,16 @@ def ssl_context(config: NetworkConfig, extra_ca: Path | None) -> ssl.SSLContext:
     """Trust: the configured bundle, else the system store; plus the provider's CA file."""
     if config.ca_bundle:
         context = ssl.create_default_context(cafile=config.ca_bundle)
-    else:
+    elif _has_system_store():
         import truststore
 
         context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    else:
+        # A slim container without ca-certificates has no system store: Mozilla's bundle
+        # (certifi, which httpx installs) is better than trusting nothing.
+        import certifi
+
+        context = ssl.create_default_context(cafile=certifi.where())
     if extra_ca is not None:
         context.load_verify_locations(cafile=str(extra_ca))
     return context
@@ -166,6 +173,15 @@ class ClientPool:
         """Close the clients this pool built (never the default one it was given)."""
         for client in self._owned.values():
             client.close()
+
+
+def _has_system_store() -> bool:
+    if sys.platform in ("darwin", "win32"):
+        return True  # truststore asks the OS verifier, which always has a store
+    paths = ssl.get_default_verify_paths()
+    if paths.cafile and Path(paths.cafile).is_file():
+        return True
+    return bool(paths.capath) and Path(paths.capath).is_dir() and any(Path(paths.capath).iterdir())
 
 
 def _first(environ: Mapping[str, str], *names: str) -> str | None:

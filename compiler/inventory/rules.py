@@ -23,10 +23,10 @@ KEYLESS_TYPES = frozenset({"ollama", "openai-compatible"})
 IDENTITY_TYPES = frozenset({"bedrock", "vertex-ai", "azure-openai"})
 ENDPOINT_REQUIRED = frozenset({"azure-openai", "openai-compatible"})
 CONFIG_BLOCK_FOR = {
-    "openai": "openai",
-    "azure": "azure-openai",
-    "vertex": "vertex-ai",
-    "bedrock": "bedrock",
+    "openai": ("openai", "openai-compatible"),
+    "azure": ("azure-openai",),
+    "vertex": ("vertex-ai",),
+    "bedrock": ("bedrock",),
 }
 # The containers the KAOS controller generates, which a podSpec patch merges into by name.
 GENERATED_CONTAINERS = ("model-api",)
@@ -61,12 +61,12 @@ def locator(env: ResolvedEnvironment, kind: str, name: str) -> At:
 
 
 def _check_provider(p: Provider, at: At) -> Iterator[Diagnostic]:
-    for block, owner in CONFIG_BLOCK_FOR.items():
-        if getattr(p.config, block) is not None and p.type != owner:
+    for block, owners in CONFIG_BLOCK_FOR.items():
+        if getattr(p.config, block) is not None and p.type not in owners:
             yield error(
                 at("config", block),
                 "config-mismatch",
-                f"config.{block} applies to type {owner}, not {p.type}",
+                f"config.{block} applies to type {' and '.join(owners)}, not {p.type}",
             )
     if p.type == "vertex-ai" and p.config.vertex is None:
         yield error(at("type"), "missing-key", "vertex-ai providers need config.vertex")
@@ -88,12 +88,15 @@ def _check_credentials(p: Provider, at: At) -> Iterator[Diagnostic]:
                 hint=f"only for {', '.join(sorted(IDENTITY_TYPES))}",
             )
         return
+    if creds is not None and creds.none:
+        return
     if p.type not in KEYLESS_TYPES and (creds is None or creds.secret_ref is None):
         yield error(
             at("credentials") if creds else at("name"),
             "missing-credentials",
             f"provider {p.name!r} ({p.type}) needs credentials.secretRef",
-            hint="credentials: {secretRef: {name: <secret>, key: <key>}, env: <VAR>}",
+            hint="credentials: {secretRef: {name: <secret>, key: <key>}, env: <VAR>}, "
+            "or {none: true} for an endpoint that takes no key",
         )
 
 

@@ -9,6 +9,7 @@ from compiler.errors import Diagnostic, Location, LockError, Severity
 from compiler.lock.callable import make_callable
 from compiler.lock.files import render_lockfile
 from compiler.lock.inputs import lock_inputs_digest
+from compiler.lock.outdated import outdated_pins
 from compiler.lock.pinning import Pin, PinFailure, pin_fits, pin_model
 from compiler.lock.requirements import requirement_problems
 from compiler.models.inventory import Model
@@ -42,6 +43,8 @@ class LockResult:
     text: str
     changes: tuple[str, ...] = ()
     warnings: tuple[Diagnostic, ...] = field(default=())
+    # "model: pinned -> newer" for kept pins whose selector now matches a newer id.
+    upgrades: tuple[str, ...] = ()
 
 
 def resolve_lock(
@@ -71,6 +74,11 @@ def resolve_lock(
         render_lockfile(lockfile, env.name),
         tuple(describe_changes(existing, lockfile)),
         tuple(w for w in warnings if w.severity is Severity.WARNING),
+        tuple(
+            f"{p.model}: {p.pinned} -> {p.newer}"
+            for p in outdated_pins(env, lockfile, snapshots)
+            if p.newer
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
+from typing_extensions import TypeAliasType
 
 STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -32,6 +33,12 @@ HeaderName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|
 
 # Finite floats first: for a bad number, their error is the one worth reading.
 Scalar = Annotated[float, Field(allow_inf_nan=False)] | int | bool | str
+
+
+# Call parameters nest (Anthropic's `thinking: {type: enabled, budget_tokens: 8192}`,
+# Gemini's `safety_settings: [...]`); null stays out: in overrides it means "remove".
+ParamValue = TypeAliasType("ParamValue", "Scalar | list[ParamValue] | dict[str, ParamValue]")
+Params = dict[str, ParamValue]
 
 
 ProviderType = Literal[

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from compiler.models.common import STRICT, Duration, Name
 from compiler.models.labels import check_labels
@@ -66,6 +66,11 @@ class Policies(BaseModel):
     forbid_allow_undiscovered: bool = Field(default=False, alias="forbidAllowUndiscovered")
     min_replicas: int | None = Field(default=None, alias="minReplicas", ge=1)
     require_resource_limits: bool = Field(default=False, alias="requireResourceLimits")
+    require_proxy_auth: bool = Field(
+        default=False,
+        alias="requireProxyAuth",
+        description="Model APIs exposed through the Gateway must authenticate callers.",
+    )
 
 
 class Enable(BaseModel):
@@ -115,6 +120,61 @@ class Flux(BaseModel):
     )
 
 
+class KubeConfigSecretRef(BaseModel):
+    """A Secret, in the Flux namespace, holding a remote cluster's kubeconfig."""
+
+    model_config = STRICT
+
+    name: Name
+    key: str | None = Field(
+        default=None, min_length=1, description="Key in the Secret (Flux: value or value.yaml)."
+    )
+
+
+class KubeConfig(BaseModel):
+    """Flux `spec.kubeConfig`: how Flux reaches a remote cluster."""
+
+    model_config = STRICT
+
+    secret_ref: KubeConfigSecretRef = Field(alias="secretRef")
+
+
+class Cluster(BaseModel):
+    """One cluster of a fleet that applies the environment's manifests."""
+
+    model_config = STRICT
+
+    name: Name = Field(
+        description="Argo CD: the cluster's name in Argo CD (destination.name); "
+        "Flux: a name for its Kustomizations."
+    )
+    kube_config: KubeConfig | None = Field(
+        default=None,
+        alias="kubeConfig",
+        description="Flux only: the kubeconfig Secret of a remote cluster; "
+        "none: the cluster Flux runs in.",
+    )
+    revision: str | None = Field(
+        default=None, min_length=1, description="Git revision this cluster tracks instead."
+    )
+
+
+class Sharding(BaseModel):
+    """When and how a large environment's manifests are split into separately applied units."""
+
+    model_config = STRICT
+
+    max_resources: int = Field(
+        default=1000,
+        ge=0,
+        alias="maxResources",
+        description="Above this many resources the manifests are split into shards; 0: never.",
+    )
+    resources_per_shard: int = Field(
+        default=500, ge=1, alias="resourcesPerShard", description="About this many per shard."
+    )
+
+
 class GitOps(BaseModel):
     """The GitOps engine that applies this environment's manifests folder."""
 
@@ -130,6 +190,21 @@ class GitOps(BaseModel):
     )
     argocd: ArgoCD = Field(default_factory=ArgoCD)
     flux: Flux = Field(default_factory=Flux)
+    clusters: tuple[Cluster, ...] = Field(
+        default=(),
+        description="A fleet: every cluster applies the manifests (Argo CD ApplicationSet, "
+        "one Flux Kustomization per cluster); none: one cluster as configured above.",
+    )
+
+    @model_validator(mode="after")
+    def _fleet(self) -> GitOps:
+        names = [c.name for c in self.clusters]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"cluster names must be unique: {', '.join(repeated)} repeated")
+        if self.engine == "argocd" and any(c.kube_config for c in self.clusters):
+            raise ValueError("kubeConfig is for Flux; Argo CD reaches clusters registered by name")
+        return self
 
 
 class Environment(BaseModel):
@@ -157,3 +232,4 @@ class Environment(BaseModel):
     gitops: GitOps | None = Field(
         default=None, description="Render Argo CD or Flux objects into environments/<env>/gitops/."
     )
+    sharding: Sharding = Field(default_factory=Sharding)

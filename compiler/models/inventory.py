@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from compiler.models.common import STRICT, Duration, Name, Scalar
+from compiler.models.common import STRICT, Duration, Name, Params
+from compiler.models.providers import RemoteRef, SecretRef
 
 
 class Requirements(BaseModel):
@@ -35,7 +36,7 @@ class Model(BaseModel):
         description="Accept an id that discovery did not list (pinned as written).",
     )
     fallbacks: tuple[Name, ...] = Field(default=(), description="Logical models to try next.")
-    params: dict[str, Scalar] = Field(default_factory=dict, description="Call parameters.")
+    params: Params = Field(default_factory=dict, description="Call parameters.")
     requires: Requirements = Field(default_factory=Requirements)
 
 
@@ -62,6 +63,33 @@ class Hosted(BaseModel):
     model: Name = Field(description="The logical model (an ollama provider's) to serve.")
 
 
+class ProxyAuth(BaseModel):
+    """Who may call a Proxy model API: holders of the master key in a Secret, or anyone."""
+
+    model_config = STRICT
+
+    secret_ref: SecretRef | None = Field(
+        default=None,
+        alias="secretRef",
+        description="Secret with the master key; default <model API>-master-key, key master-key.",
+    )
+    remote_ref: RemoteRef | None = Field(
+        default=None,
+        alias="remoteRef",
+        description="ExternalSecrets backend: the entry in the store (default: secret name).",
+    )
+    none: bool = Field(default=False, description="Serve without authentication (explicit).")
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> ProxyAuth:
+        if self.none and (self.secret_ref is not None or self.remote_ref is not None):
+            raise ValueError("auth.none excludes secretRef and remoteRef")
+        return self
+
+
+MASTER_KEY_SECRET_KEY = "master-key"
+
+
 class ModelApi(BaseModel):
     """A deployable serving unit, rendered as a KAOS ModelAPI."""
 
@@ -80,6 +108,21 @@ class ModelApi(BaseModel):
     )
     route: Route = Field(default_factory=Route)
     timeout: Duration | None = Field(default=None, description="KAOS gatewayRoute.timeout.")
+    auth: ProxyAuth = Field(
+        default_factory=ProxyAuth,
+        description="Proxy mode: master key from a Secret (the default), or {none: true}.",
+    )
+
+    @property
+    def master_key_ref(self) -> SecretRef | None:
+        """The Secret key holding the proxy's master key; None when unauthenticated."""
+        if self.mode != "Proxy" or self.auth.none:
+            return None
+        if self.auth.secret_ref is not None:
+            return self.auth.secret_ref
+        # Built, not validated: `<name>-master-key` may exceed a DNS label (Secret names
+        # may be up to 253 characters).
+        return SecretRef.model_construct(name=f"{self.name}-master-key", key=MASTER_KEY_SECRET_KEY)
 
     @property
     def route_path(self) -> str:

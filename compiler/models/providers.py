@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from compiler.models.common import (
     DEFAULT_ENDPOINTS,
@@ -14,8 +14,8 @@ from compiler.models.common import (
     EnvVarName,
     HeaderName,
     Name,
+    Params,
     ProviderType,
-    Scalar,
 )
 
 
@@ -116,6 +116,20 @@ def _no_userinfo(url: str) -> str:
     return url
 
 
+class OAuth2ClientCredentials(BaseModel):
+    """An OAuth2 client-credentials grant (agentops fetches the token; LiteLLM cannot)."""
+
+    model_config = STRICT
+
+    token_url: Annotated[
+        str, StringConstraints(pattern=r"^https?://[^\s]+$"), AfterValidator(_no_userinfo)
+    ] = Field(alias="tokenURL")
+    client_id_secret_ref: SecretRef = Field(alias="clientIdSecretRef")
+    client_secret_secret_ref: SecretRef = Field(alias="clientSecretSecretRef")
+    scope: str | None = None
+    audience: str | None = None
+
+
 class Credentials(BaseModel):
     """References to a credential; never the credential itself."""
 
@@ -137,6 +151,26 @@ class Credentials(BaseModel):
         alias="workloadIdentity",
         description="Use the cloud credential chain (Bedrock, Vertex AI, Azure Entra ID).",
     )
+    none: bool = Field(
+        default=False,
+        description="Explicitly keyless in the cluster (an unauthenticated vLLM or Ollama).",
+    )
+    oauth2: OAuth2ClientCredentials | None = Field(
+        default=None, description="OAuth2 client credentials (agentops Providers only)."
+    )
+
+    @model_validator(mode="after")
+    def _keyless_alone(self) -> Credentials:
+        if self.none and (
+            self.secret_ref is not None or self.workload_identity or self.oauth2 is not None
+        ):
+            raise ValueError("credentials.none excludes secretRef, workloadIdentity and oauth2")
+        return self
+
+    @property
+    def in_cluster(self) -> bool:
+        """Whether the serving pod gets a credential (a Secret or the cloud identity)."""
+        return self.secret_ref is not None or self.workload_identity
 
 
 class Tls(BaseModel):
@@ -155,6 +189,9 @@ class OpenAIConfig(BaseModel):
 
     organization: str | None = None
     project: str | None = None
+    use_responses_api: bool | None = Field(
+        default=None, alias="useResponsesAPI", description="agentops: call the Responses API."
+    )
 
 
 class ArmRef(BaseModel):
@@ -173,6 +210,9 @@ class AzureConfig(BaseModel):
     model_config = STRICT
 
     api_version: str = Field(default="2024-10-21", alias="apiVersion")
+    use_responses_api: bool | None = Field(
+        default=None, alias="useResponsesAPI", description="agentops: call the Responses API."
+    )
     deployments_arm: ArmRef | None = Field(default=None, alias="deploymentsArm")
     models_api: Literal["v1", "dated"] = Field(
         default="v1",
@@ -267,7 +307,7 @@ class Provider(BaseModel):
     headers: dict[HeaderName, str] = Field(default_factory=dict)
     tls: Tls = Field(default_factory=Tls)
     config: ProviderConfig = Field(default_factory=ProviderConfig)
-    defaults: dict[str, Scalar] = Field(
+    defaults: Params = Field(
         default_factory=dict, description="Per-call parameters for every model of this provider."
     )
     timeout: Duration | None = Field(default=None, description="Upstream request timeout.")

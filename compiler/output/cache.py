@@ -11,41 +11,71 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compiler import __version__
 from compiler.fsio import atomic_write_bytes, read_regular
 from compiler.models.artifacts import OutputTree
 from compiler.project import Project
 
+if TYPE_CHECKING:
+    from compiler.models.artifacts import OutputTree
+
 CACHE_DIR = ".modelplane-cache"
 
 
-def _input_files(project: Project, env: str) -> Iterable[Path]:
-    roots = [
-        project.inventory_dir,
-        *project.template_dirs,
-        *project.schema_dirs,
-        project.snapshots_dir(env),
-    ]
-    yield project.environment_file(env)
-    yield project.lock_file(env)
-    for root in roots:
-        if root.is_dir():
-            yield from sorted(p for p in root.rglob("*") if p.is_file())
+def _files_under(root: Path) -> list[Path]:
+    """Every file below `root`, in a stable order (os.walk: no Path object per entry)."""
+    found: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        found.extend(folder + os.sep + name for name in names)
+    return [Path(p) for p in sorted(found)]
 
 
-def inputs_key(project: Project, env: str) -> str:
-    """Digest of modelplane's version and every file a render of `env` reads."""
-    digest = hashlib.sha256(f"modelplane {__version__}\n".encode())
-    for path in _input_files(project, env):
+def _digest_files(project: Project, paths: Iterable[Path]) -> bytes:
+    digest = hashlib.sha256()
+    for path in paths:
         digest.update(project.relative(path).encode() + b"\0")
         # Never read_bytes: a FIFO (or a link to one) named like an input would block;
         # the render itself then reports it.
         with contextlib.suppress(OSError):
             digest.update(hashlib.sha256(read_regular(path)).digest())
-    return digest.hexdigest()
+    return digest.digest()
+
+
+def _shared_digest(project: Project) -> bytes:
+    """The inputs every environment shares: inventory, templates, schemas."""
+    roots = [project.inventory_dir, *project.template_dirs, *project.schema_dirs]
+    return _digest_files(project, (path for root in roots for path in _files_under(root)))
+
+
+def inputs_keys(project: Project, envs: Sequence[str]) -> dict[str, str]:
+    """Per environment, a digest of modelplane's version and every file its render reads.
+
+    The shared inputs are digested once for all environments, not once per environment.
+    """
+    shared = _shared_digest(project)
+    keys = {}
+    for env in envs:
+        digest = hashlib.sha256(f"modelplane {__version__}\n".encode())
+        digest.update(shared)
+        own = [project.environment_file(env), project.lock_file(env)]
+        digest.update(_digest_files(project, [*own, *_files_under(project.snapshots_dir(env))]))
+        keys[env] = digest.hexdigest()
+    return keys
+
+
+def fresh_keys(project: Project, envs: Sequence[str]) -> dict[str, str] | None:
+    """Every environment's inputs key if all their last renders are current, else None.
+
+    Cheap on purpose (no pipeline import): an unchanged re-render stops here.
+    """
+    keys = inputs_keys(project, envs)
+    return keys if all(is_fresh(project, env, keys[env]) for env in envs) else None
 
 
 def _cache_file(project: Project, env: str) -> Path:

@@ -43,12 +43,22 @@ class WriteReport:
 
 
 def build_tree(
-    env: str, documents: Sequence[RenderedDocument], folder: str = MANIFESTS_DIR
+    env: str,
+    documents: Sequence[RenderedDocument],
+    folder: str = MANIFESTS_DIR,
+    units: Sequence[str] = (),
 ) -> OutputTree:
-    """Files for every document, one kustomization per folder, and the ownership index."""
+    """Files for every document, one kustomization per folder, and the ownership index.
+
+    With `units` (a sharded environment, see output/shards.py), each unit folder gets one
+    flat kustomization listing all of its files, and there is none above them: every
+    unit is built and applied on its own.
+    """
     files: dict[str, bytes] = {doc.path: doc.text.encode("utf-8") for doc in documents}
     if not files and folder != MANIFESTS_DIR:
         return OutputTree(env, {}, folder)  # nothing to own: prune what an earlier run wrote
+    if units:
+        return _unit_tree(env, files, folder, units)
     subfolders: dict[str, list[str]] = {}
     for path in files:
         parent = PurePosixPath(path).parent.as_posix()
@@ -58,6 +68,17 @@ def build_tree(
             files[f"{sub}/{KUSTOMIZATION}"] = _kustomization(sorted(names))
     top = sorted([f"{sub}/" for sub in subfolders if sub != "."] + subfolders.get(".", []))
     files[KUSTOMIZATION] = _kustomization([name.rstrip("/") for name in top])
+    files[INDEX_FILE] = _index(sorted([*files, INDEX_FILE]))
+    return OutputTree(env, dict(sorted(files.items())), folder)
+
+
+def _unit_tree(env: str, files: dict[str, bytes], folder: str, units: Sequence[str]) -> OutputTree:
+    members: dict[str, list[str]] = {unit: [] for unit in units}
+    for path in files:
+        unit, _, rest = path.partition("/")
+        members[unit].append(rest)
+    for unit, paths in members.items():
+        files[f"{unit}/{KUSTOMIZATION}"] = _kustomization(sorted(paths))
     files[INDEX_FILE] = _index(sorted([*files, INDEX_FILE]))
     return OutputTree(env, dict(sorted(files.items())), folder)
 

@@ -27,10 +27,9 @@ from compiler.discovery.run import (
     discover_jobs,
     write_snapshots,
 )
-from compiler.errors import Diagnostic, UsageError
+from compiler.errors import Diagnostic, Location, UsageError
 from compiler.fsio import write_failed
 from compiler.inventory.load import load_environment, read_inventory
-from compiler.models.providers import Provider
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.output.lock import repository_lock
 from compiler.project import Project
@@ -60,10 +59,12 @@ def discover_environments(
     """Discover the enabled providers of `envs` (or the named ones); write changed snapshots."""
     inventory = read_inventory(project)
     resolved = [load_environment(project, e, inventory=inventory, scope="models") for e in envs]
+    _check_provider_names(resolved, providers)
     jobs = [
         Job(env.name, p, tuple(m.model for m in env.models if m.provider == p.name))
         for env in resolved
-        for p in _chosen_providers(env, providers)
+        for p in env.providers
+        if not providers or p.name in providers
     ]
     options = _options(project, environ, limits or DiscoveryLimits())
     outcomes = discover_jobs(
@@ -147,19 +148,21 @@ def _finish(
     )
 
 
-def _chosen_providers(resolved: ResolvedEnvironment, names: Sequence[str]) -> list[Provider]:
-    known = {p.name for p in resolved.providers}
+def _check_provider_names(resolved: Sequence[ResolvedEnvironment], names: Sequence[str]) -> None:
+    """`--provider P` must be enabled in at least one of the environments (not in each)."""
+    known = {p.name for env in resolved for p in env.providers}
     unknown = sorted(set(names) - known)
-    if unknown:
-        where = resolved.locate_env()
-        raise UsageError(
-            [
-                Diagnostic(
-                    where,
-                    "usage",
-                    f"provider {', '.join(unknown)} is not enabled in {resolved.name!r}",
-                    hint=f"enabled: {', '.join(sorted(known)) or 'none'}",
-                )
-            ]
-        )
-    return [p for p in resolved.providers if not names or p.name in names]
+    if not unknown or not resolved:
+        return
+    where = resolved[0].locate_env() if len(resolved) == 1 else Location("<command line>")
+    envs = ", ".join(repr(env.name) for env in resolved)
+    raise UsageError(
+        [
+            Diagnostic(
+                where,
+                "usage",
+                f"provider {', '.join(unknown)} is not enabled in {envs}",
+                hint=f"enabled: {', '.join(sorted(known)) or 'none'}",
+            )
+        ]
+    )

@@ -15,6 +15,7 @@ from compiler.errors import (
     combine_errors,
     scoped_error,
 )
+from compiler.inventory.declared_secrets import declared_secrets
 from compiler.inventory.load import load_environment
 from compiler.inventory.merge import MergeKeys, schema_merge_keys
 from compiler.lock.freshness import committed_lock
@@ -104,14 +105,9 @@ def validation_context(
     """What the validator must know about an environment: declared credentials, policies."""
     secrets: set[tuple[str, str]] = set()
     remote: set[str] = set()
-    for provider in resolved.providers:
-        creds = provider.credentials
-        if creds is not None and creds.secret_ref is not None:
-            secrets.add((creds.secret_ref.name, creds.secret_ref.key))
-            remote.add(creds.remote_ref.key if creds.remote_ref else creds.secret_ref.name)
-        if provider.tls.ca_secret_ref is not None:
-            secrets.add((provider.tls.ca_secret_ref.name, provider.tls.ca_secret_ref.key))
-            remote.add(provider.tls.ca_secret_ref.name)
+    for declared in declared_secrets(resolved):
+        secrets.add((declared.ref.name, declared.ref.key))
+        remote.add(declared.remote_key)
     external = resolved.environment.secrets.backend == "external-secrets"
     return ValidationContext(
         manifests_display_dir=project.relative(project.output_dir(resolved.name, folder)),

@@ -20,6 +20,7 @@ from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
 from compiler.output.commit import recover_interrupted, write_files
 from compiler.output.lock import repository_lock
 from compiler.pipeline.environments import for_each, pod_spec_keys
+from compiler.pipeline.parallel import batch_gc
 from compiler.project import Project
 from compiler.validate.schemas import SchemaRegistry
 
@@ -47,10 +48,11 @@ def lock_environments(
         if not (check or dry_run):
             recover_interrupted(project)
         registry = SchemaRegistry.load(project.schema_dirs)
-        inventory = read_inventory(project)
-        resolved = for_each(
-            envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
-        )
+        with batch_gc():
+            inventory = read_inventory(project)
+            resolved = for_each(
+                envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
+            )
         outcomes = [
             _finish_lock(env, *parts, check=check, dry_run=dry_run)
             for env, parts in zip(envs, resolved, strict=True)

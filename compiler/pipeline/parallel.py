@@ -9,15 +9,17 @@ where starting workers would cost more than it saves. MODELPLANE_JOBS=N (read by
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
+import gc
 import multiprocessing
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -34,8 +36,14 @@ def jobs(tasks: int, items: int, requested: int | None = None) -> int:
     """How many workers to use for `tasks` environments over `items` inventory items."""
     if requested is not None and requested > 0:
         wanted = requested
+    elif items < MIN_ITEMS_FOR_WORKERS:
+        wanted = 1
     else:
-        wanted = (os.cpu_count() or 1) if items >= MIN_ITEMS_FOR_WORKERS else 1
+        # Up to twice as many workers as cores: with one worker per core, 3 environments
+        # on 2 cores leave a core idle while the third runs alone (measured: 1.5 of 2
+        # cores busy); 3 workers let the kernel share both cores to the end.
+        cores = os.cpu_count() or 1
+        wanted = tasks if tasks <= 2 * cores else cores
     return max(1, min(wanted, tasks))
 
 
@@ -46,6 +54,22 @@ def run_forked(
     if jobs <= 1 or not _can_fork():
         return [work(task, state) for task in tasks]
     context = multiprocessing.get_context("fork")
+    # Inherited objects out of the collector's sight: a collection in a worker would
+    # otherwise write to (and so copy) every page they live on.
+    gc.freeze()
+    try:
+        return _map_in_pool(work, tasks, jobs, state, context)
+    finally:
+        gc.unfreeze()
+
+
+def _map_in_pool(
+    work: Callable[[str, _S], _R],
+    tasks: Sequence[str],
+    jobs: int,
+    state: _S,
+    context: multiprocessing.context.BaseContext,
+) -> list[_R]:
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_install, initargs=(state, os.getpid())
     )
@@ -60,6 +84,22 @@ def run_forked(
         raise
     pool.shutdown()
     return results
+
+
+@contextlib.contextmanager
+def batch_gc() -> Iterator[None]:
+    """Collect cyclic garbage less often during a batch of rendering and validation.
+
+    Rendering allocates millions of short-lived dicts and lists, and the default gen-0
+    threshold (700) runs the collector thousands of times over objects that are not
+    garbage (measured: ~10% of a render's CPU, half of reading a 5,000-model inventory).
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _can_fork() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,18 +18,16 @@ from compiler.errors import (
     scoped_error,
 )
 from compiler.inventory.load import read_inventory
-from compiler.models.artifacts import OutputTree, RenderedDocument
+from compiler.models.artifacts import OutputTree, PlannedDocument, RenderedDocument
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
 from compiler.output import cache
 from compiler.output.commit import recover_interrupted, write_environments
-from compiler.output.compare import FileDiff, tree_diffs
 from compiler.output.lock import repository_lock
+from compiler.output.shards import BASE, SHARD_PREFIX, plan_shards
 from compiler.output.write import (
     KUSTOMIZATION,
-    WriteReport,
     build_tree,
-    check_tree,
     foreign_collisions,
 )
 from compiler.pipeline import parallel
@@ -38,37 +37,18 @@ from compiler.pipeline.environments import (
     resolve_environment,
     validation_context,
 )
-from compiler.project import INDEX_FILE, MANIFESTS_DIR, Project
+from compiler.pipeline.outcomes import Prepared, check_render, finish_render
+from compiler.pipeline.outcomes import RenderOutcome as RenderOutcome
+from compiler.project import GITOPS_DIR, INDEX_FILE, MANIFESTS_DIR, Project
 from compiler.render.plan import plan_environment
+from compiler.render.targets import TARGETS
 from compiler.render.targets.base import PlanInput
 from compiler.render.templates import render_documents
 from compiler.validate.run import check_documents
 from compiler.validate.schemas import SchemaRegistry
 
-
-@dataclass(frozen=True, slots=True)
-class RenderOutcome:
-    """What `render` did for one environment."""
-
-    env: str
-    report: WriteReport | None = None
-    drift: tuple[Diagnostic, ...] = ()
-    warnings: tuple[Diagnostic, ...] = ()
-    cached: bool = False
-    documents: int = 0
-    diffs: tuple[FileDiff, ...] = ()  # render --check: how each drifted file differs
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """An environment rendered in memory (or known fresh from the cache), not yet written."""
-
-    env: str
-    key: str
-    trees: tuple[OutputTree, ...] = ()
-    warnings: tuple[Diagnostic, ...] = ()
-    documents: int = 0
-    cached: bool = False
+# The targets planned again, with the units, once manifests are sharded.
+GITOPS_TARGETS = {name: t for name, t in TARGETS.items() if t.folder == GITOPS_DIR}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +72,20 @@ def render_environments(
     with repository_lock(project.root, shared=check, on_wait=on_wait):
         if not check:
             recover_interrupted(project)
-        keys = {env: cache.inputs_key(project, env) for env in envs}
+        keys = cache.inputs_keys(project, envs)
         fresh = {e for e in envs if settings.use_cache and cache.is_fresh(project, e, keys[e])}
         stale = [env for env in envs if env not in fresh]
-        prepared = {env: _Prepared(env, keys[env], cached=True) for env in fresh}
-        prepared.update((p.env, p) for p in prepare_environments(project, stale, keys, settings))
-        if check:
-            return [_check_render(project, prepared[env], settings) for env in envs]
-        written = write_environments(
-            project, {p.env: p.trees for p in prepared.values() if not p.cached}
-        )
-    return [_finish_render(project, prepared[env], written, settings) for env in envs]
+        prepared = {env: Prepared(env, keys[env], cached=True) for env in fresh}
+        with parallel.batch_gc():
+            prepared.update(
+                (p.env, p) for p in prepare_environments(project, stale, keys, settings)
+            )
+            if check:
+                return [check_render(project, prepared[env], settings.use_cache) for env in envs]
+            written = write_environments(
+                project, {p.env: p.trees for p in prepared.values() if not p.cached}
+            )
+    return [finish_render(project, prepared[env], written, settings.use_cache) for env in envs]
 
 
 def render_stream(
@@ -138,7 +121,7 @@ def prepare_environments(
     envs: Sequence[str],
     keys: Mapping[str, str],
     settings: RenderSettings = RenderSettings(),
-) -> list[_Prepared]:
+) -> list[Prepared]:
     """Render and validate environments, in worker processes when it pays; raise all errors."""
     if not envs:
         return []
@@ -150,7 +133,7 @@ def prepare_environments(
     failures = [o for o in outcomes if isinstance(o, CompilerError)]
     if failures:
         raise combine_errors(failures)
-    return [o for o in outcomes if isinstance(o, _Prepared)]
+    return [o for o in outcomes if isinstance(o, Prepared)]
 
 
 def _prepare_or_error(
@@ -158,7 +141,7 @@ def _prepare_or_error(
     keys: Mapping[str, str],
     env: str,
     state: tuple[SchemaRegistry, InventoryFiles],
-) -> _Prepared | CompilerError:
+) -> Prepared | CompilerError:
     registry, inventory = state
     try:
         resolved = resolve_environment(project, env, registry, inventory)
@@ -169,56 +152,7 @@ def _prepare_or_error(
     except CompilerError as exc:
         return scoped_error(exc, env)
     warnings = tuple(in_environment((*resolved.warnings, *rendered.warnings), env))
-    return _Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
-
-
-def _check_render(project: Project, prepared: _Prepared, settings: RenderSettings) -> RenderOutcome:
-    env, trees = prepared.env, prepared.trees
-    if prepared.cached:
-        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
-    drift = tuple(in_environment((d for t in trees for d in check_tree(project, t)), env))
-    if not drift and settings.use_cache:
-        cache.remember(project, env, prepared.key, trees)
-    drifted = [d.location.path for d in drift]
-    diffs = tuple(f for tree in trees for f in tree_diffs(project, tree, drifted))
-    return RenderOutcome(
-        env,
-        drift=drift,
-        warnings=prepared.warnings,
-        documents=prepared.documents,
-        diffs=diffs,
-    )
-
-
-def _finish_render(
-    project: Project,
-    prepared: _Prepared,
-    written: Mapping[str, list[WriteReport]],
-    settings: RenderSettings,
-) -> RenderOutcome:
-    env, trees = prepared.env, prepared.trees
-    if prepared.cached:
-        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
-    if settings.use_cache:
-        cache.remember(project, env, prepared.key, trees)
-    report = _merge_reports(written[env], trees)
-    return RenderOutcome(
-        env, report=report, warnings=prepared.warnings, documents=prepared.documents
-    )
-
-
-def _merge_reports(reports: list[WriteReport], trees: tuple[OutputTree, ...]) -> WriteReport:
-    """One report for all folders; paths outside `manifests/` are prefixed by their folder."""
-
-    def prefixed(tree: OutputTree, paths: tuple[str, ...]) -> tuple[str, ...]:
-        return (
-            paths if tree.folder == MANIFESTS_DIR else tuple(f"../{tree.folder}/{p}" for p in paths)
-        )
-
-    return WriteReport(
-        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.written)),
-        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.removed)),
-    )
+    return Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +188,19 @@ def render_tree(
     ]
     if has_errors(diagnostics):
         raise ValidationFailed(diagnostics)
-    trees = tuple(build_tree(resolved.name, documents, folder) for folder, documents in folders)
+    units = {MANIFESTS_DIR: _units(folders[0][1])}
+    trees = tuple(
+        build_tree(resolved.name, documents, folder, units.get(folder, ()))
+        for folder, documents in folders
+    )
     return RenderedEnvironment(trees, tuple(folders[0][1]), tuple(diagnostics))
+
+
+def _units(documents: Sequence[RenderedDocument]) -> tuple[str, ...]:
+    """The unit folders of sharded manifests (every path starts with its unit), else ()."""
+    tops = {doc.path.partition("/")[0] for doc in documents}
+    sharded = documents and all(t == BASE or t.startswith(SHARD_PREFIX) for t in tops)
+    return tuple(sorted(tops)) if sharded else ()
 
 
 def render_folders(
@@ -263,7 +208,8 @@ def render_folders(
 ) -> list[tuple[str, list[RenderedDocument]]]:
     """Rendered documents per output folder: manifests first, then gitops."""
     manifests = project.relative(project.manifests_dir(resolved.name))
-    planned = plan_environment(PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests))
+    given = PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests)
+    planned = _sharded(given, plan_environment(given))
     return [
         (
             folder,
@@ -275,3 +221,27 @@ def render_folders(
         )
         for folder, plans in planned.items()
     ]
+
+
+def _sharded(
+    given: PlanInput, planned: dict[str, list[PlannedDocument]]
+) -> dict[str, list[PlannedDocument]]:
+    """Lay a large environment's manifests out in shards; GitOps objects then follow them."""
+    sharding = given.env.environment.sharding
+    api_names = [api.name for api in given.env.model_apis]
+    plan = plan_shards(
+        [p.path for p in planned[MANIFESTS_DIR]],
+        api_names,
+        max_resources=sharding.max_resources,
+        per_shard=sharding.resources_per_shard,
+    )
+    if not plan.sharded:
+        return planned
+    base = BASE if BASE in plan.units else None
+    units = dataclasses.replace(given, units=plan.units, base_unit=base)
+    return {
+        MANIFESTS_DIR: [
+            dataclasses.replace(p, path=plan.path_of(p.path)) for p in planned[MANIFESTS_DIR]
+        ],
+        GITOPS_DIR: plan_environment(units, GITOPS_TARGETS)[GITOPS_DIR],
+    }

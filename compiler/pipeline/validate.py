@@ -10,11 +10,14 @@ from compiler.errors import (
     UsageError,
     usage_error,
 )
+from compiler.inventory.load import read_inventory
+from compiler.models.resolved import InventoryFiles
 from compiler.pipeline.environments import (
     current_lock,
     resolve_environment,
     validation_context,
 )
+from compiler.pipeline.parallel import batch_gc
 from compiler.pipeline.render import render_folders
 from compiler.project import Project
 from compiler.validate.corekinds import (
@@ -51,24 +54,35 @@ def run(
         result = validate_paths(paths, registry=registry, display=project.relative)
         return [("manifests", result)]
     results = []
-    for env in envs:
-        try:
-            results.append((env, validate_environment(project, env, registry, kubernetes_version)))
-        except CompilerError as exc:  # an inventory or lock problem: report, go on
-            if isinstance(exc, UsageError):
-                raise
-            results.append((env, ValidationResult(tuple(exc.diagnostics), 0, 0)))
+    with batch_gc():
+        inventory = read_inventory(project) if envs else None
+        for env in envs:
+            try:
+                result = validate_environment(
+                    project, env, registry, kubernetes_version, inventory=inventory
+                )
+            except CompilerError as exc:  # an inventory or lock problem: report, go on
+                if isinstance(exc, UsageError):
+                    raise
+                result = ValidationResult(tuple(exc.diagnostics), 0, 0)
+            results.append((env, result))
     return results
 
 
 def validate_environment(
-    project: Project, env: str, registry: SchemaRegistry, kubernetes_version: str | None = None
+    project: Project,
+    env: str,
+    registry: SchemaRegistry,
+    kubernetes_version: str | None = None,
+    *,
+    inventory: InventoryFiles | None = None,
 ) -> ValidationResult:
     """Render `env` in memory and validate it; write nothing.
 
-    `kubernetes_version` (the command line's) wins over the environment's own.
+    `kubernetes_version` (the command line's) wins over the environment's own;
+    `inventory`, read once, is shared by every environment of a run.
     """
-    resolved = resolve_environment(project, env, registry)
+    resolved = resolve_environment(project, env, registry, inventory)
     folders = render_folders(project, resolved, current_lock(project, resolved), registry)
     results = [
         check_documents(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
+from compiler.lock.outdated import outdated_pins
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.models.snapshot import Snapshot, SnapshotModel
@@ -35,6 +37,11 @@ def catalog_rows(
     """Every discovered or pinned id of the environment's providers, sorted."""
     pins = lockfile.models if lockfile else {}
     users = _users(env)
+    newer = {
+        (p.model, p.pinned): p.newer
+        for p in outdated_pins(env, lockfile, snapshots)
+        if p.newer and not p.vanished
+    }
     rows: list[CatalogRow] = []
     for name in sorted(p.name for p in env.providers if provider in (None, p.name)):
         snapshot = snapshots.get(name)
@@ -43,7 +50,8 @@ def catalog_rows(
         for model_id in sorted(set(listed) | set(pinned.values())):
             logical = tuple(sorted(m for m, pid in pinned.items() if pid == model_id))
             used = tuple(sorted({api for m in logical for api in users.get(m, ())}))
-            rows.append(_row(name, model_id, listed.get(model_id), logical, used))
+            row = _row(name, model_id, listed.get(model_id), logical, used)
+            rows.append(_with_newer(row, newer))
         rows += _unpinned(env, name, pins)
     return rows
 
@@ -58,6 +66,15 @@ def _row(
     if facts is None:
         return CatalogRow(provider, model_id, False, None, logical, used, "not discovered")
     return CatalogRow(provider, model_id, True, facts.context_window, logical, used, _status(facts))
+
+
+def _with_newer(row: CatalogRow, newer: Mapping[tuple[str, str], str | None]) -> CatalogRow:
+    """Say when a pinned selector now matches a newer id (what `outdated` lists)."""
+    found = sorted({n for m in row.pinned_as if (n := newer.get((m, row.id)))})
+    if not found:
+        return row
+    note = "newer: " + ", ".join(found)
+    return dataclasses.replace(row, status=f"{row.status}, {note}" if row.status else note)
 
 
 def _status(facts: SnapshotModel) -> str:

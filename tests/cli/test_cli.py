@@ -40,7 +40,7 @@ def test_render_writes_then_is_a_no_op(repo):
     assert first.exit_code == 0
     assert first.stdout.startswith("prod: ") and "file(s) written" in first.stdout
     assert run("render", "--env", "prod").stdout == (
-        "prod: manifests up to date (environments/prod/manifests, 23 object(s))\n"
+        "prod: manifests up to date (environments/prod/manifests, 30 object(s))\n"
     )
 
 
@@ -48,17 +48,17 @@ def test_render_check_names_each_drifted_file_and_exits_1(repo):
     chat = repo / "environments/prod/manifests/modelapis/chat.yaml"
     chat.write_text(chat.read_text().replace("chat-fast", "chat-slow"))
     edited = chat.read_text()
-    (repo / "environments/prod/manifests/httproutes/llama.yaml").unlink()
+    (repo / "environments/prod/manifests/httproutes/embeddings.yaml").unlink()
     result = run("render", "--env", "prod", "--check")
     assert result.exit_code == 1
     assert result.stdout.endswith("prod: manifests differ\n")
     # The diff shows how: the edited line back, the missing file whole.
     assert "-      - chat-slow\n+      - chat-fast\n" in result.stdout
-    assert "--- /dev/null\n+++ b/environments/prod/manifests/httproutes/llama.yaml\n" in (
+    assert "--- /dev/null\n+++ b/environments/prod/manifests/httproutes/embeddings.yaml\n" in (
         result.stdout
     )
     assert result.stderr.splitlines()[:3] == [
-        "environments/prod/manifests/httproutes/llama.yaml: error[manifest-missing]: "
+        "environments/prod/manifests/httproutes/embeddings.yaml: error[manifest-missing]: "
         "missing: render would create this file",
         "  = hint: run `modelplane render --env prod` and commit the result",
         "environments/prod/manifests/modelapis/chat.yaml: error[manifest-changed]: "
@@ -171,7 +171,7 @@ def test_json_format_keeps_stdout_machine_readable(repo):
     document = json.loads(result.stdout)
     assert (document["command"], document["ok"], document["problems"]) == ("render", True, [])
     [env] = document["result"]["environments"]
-    assert (env["name"], env["status"], env["documents"]) == ("prod", "unchanged", 23)
+    assert (env["name"], env["status"], env["documents"]) == ("prod", "unchanged", 30)
     assert result.stderr == ""
 
 

@@ -152,3 +152,15 @@ def test_bounds_from_the_environment_and_bad_values(company, server, monkeypatch
     assert result.exit_code == 2
     assert "MODELPLANE_DISCOVERY_CONCURRENCY: 'zero' is not a valid value" in result.output
     assert server.seen == []
+
+
+def test_provider_filter_across_environments(company, server):
+    env = company / "environments" / "dev" / "environment.yaml"
+    env.write_text(env.read_text().replace("providers: [openai, vllm]", "providers: [openai]"))
+    env.write_text(env.read_text().replace("models: [chat, llama]", "models: [chat]"))
+    env.write_text(env.read_text().replace("modelApis: [chat]", "modelApis: []"))
+    result = CliRunner().invoke(cli, ["discover", "--all", "--provider", "vllm"])
+    assert result.exit_code == 0, result.output
+    assert {s.path for s in server.seen} == {"/vllm/v1/models"}
+    bad = CliRunner().invoke(cli, ["discover", "--all", "--provider", "nope"])
+    assert bad.exit_code == 2 and "provider nope is not enabled in" in bad.output

@@ -19,7 +19,7 @@ from tests.discovery.conftest import (
     make_provider,
 )
 from tests.discovery.proxy import ForwardProxy
-from tests.discovery.server import FakeProvider, json_reply
+from tests.discovery.server import FakeProvider, Reply, json_reply
 from tests.discovery.tlsca import PrivateCA
 
 KEY = "sk-or-RECOGNIZABLE-cross-origin-key"
@@ -224,3 +224,16 @@ def test_tricky_links_to_other_origins_are_refused(server, other, options, form)
     failure = discover_providers([p], environ={"OR_KEY": KEY}, options=options).failures["or"]
     assert "refused to send credentials" in failure.message
     assert other.seen == [] and len(server.seen) == 1
+
+
+def test_redirect_to_another_host_is_not_followed(server, other, options):
+    server.add("/v1/models", Reply(302, b"", {"location": f"{other.url}/v1/models"}))
+    other.add("/v1/models", json_reply({"data": [{"id": "m"}]}))
+    p = make_provider("p", "openai", server.url + "/v1", env="K")
+    failure = discover_providers([p], environ={"K": "k"}, options=options).failures["p"]
+    assert failure.status == 302
+    assert (
+        failure.message.startswith(f"redirected to {other.url}:")
+        or "redirected to" in failure.message
+    )
+    assert other.seen == []

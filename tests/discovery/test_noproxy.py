@@ -24,3 +24,20 @@ from compiler.discovery.noproxy import bypasses_proxy
 )
 def test_no_proxy_rules(host, port, entries, direct):
     assert bypasses_proxy(host, port, entries) is direct
+
+
+def test_trust_falls_back_to_certifi_without_a_system_store(monkeypatch, tmp_path):
+    import ssl
+    import sys
+
+    import truststore
+
+    from compiler.discovery import network
+
+    assert isinstance(network.ssl_context(network.NetworkConfig(), None), truststore.SSLContext)
+    empty = ssl.DefaultVerifyPaths(str(tmp_path / "none.pem"), str(tmp_path), "", "", "", "")
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: empty)
+    monkeypatch.setattr(sys, "platform", "linux")
+    context = network.ssl_context(network.NetworkConfig(), None)
+    assert not isinstance(context, truststore.SSLContext)
+    assert context.cert_store_stats()["x509_ca"] > 50

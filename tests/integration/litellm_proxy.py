@@ -82,6 +82,50 @@ def ensure_litellm_venv(venv: Path = VENV_DIR) -> Path:
     return venv
 
 
+# LiteLLM's Vertex routes need google-auth, which `litellm[proxy]` does not install (the
+# LiteLLM image does). Installed beside the venv (never into it) and put on PYTHONPATH.
+GOOGLE_AUTH_REQUIREMENTS = (
+    "# vertexai stand-in 2",
+    "google-auth==2.63.0",
+    "pyasn1-modules==0.4.2",
+    "pyasn1==0.6.5",
+    "rsa==4.9.1",
+    "cachetools==8.0.2",
+)
+
+
+def ensure_google_auth_overlay(venv: Path = VENV_DIR) -> Path:
+    """A folder holding google-auth for the proxy's PYTHONPATH (built on first use)."""
+    overlay = venv.parent / f"{venv.name}-google-auth"
+    marker = overlay / READY_MARKER
+    wanted = "\n".join(GOOGLE_AUTH_REQUIREMENTS) + "\n"
+    if marker.is_file() and marker.read_text() == wanted:
+        return overlay
+    shutil.rmtree(overlay, ignore_errors=True)
+    install = subprocess.run(
+        [
+            *(str(_venv_python(venv)), "-m", "pip", "install", "--quiet", "--no-deps"),
+            *("--target", str(overlay), *GOOGLE_AUTH_REQUIREMENTS[1:]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if install.returncode != 0:
+        raise RuntimeError(f"pip install google-auth failed:\n{install.stderr}")
+    # LiteLLM's Vertex partner-model route (Claude on Vertex) only checks that
+    # `import vertexai` works (google-cloud-aiplatform, in the image, hundreds of MB with
+    # its dependencies) and then calls :rawPredict over httpx; an empty package passes the gate.
+    (overlay / "vertexai").mkdir()
+    (overlay / "vertexai" / "__init__.py").write_text(
+        '"""Import gate stand-in."""\nfrom types import SimpleNamespace\n'
+        "preview = SimpleNamespace(language_models=None)\n"
+    )
+    marker.write_text(wanted)
+    return overlay
+
+
 _RESOLVE = """
 import json, sys
 import litellm

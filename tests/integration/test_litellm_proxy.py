@@ -50,7 +50,7 @@ NEGATIVE_LABEL = "negative-control/rejected-fallbacks"
 COVERAGE_LABEL = "coverage/dev"
 
 # Generator features the example environments do not reach, switched on in a copy of the
-# example: a CA bundle (ssl_verify path), insecureSkipVerify (ssl_verify: false), a
+# example: a CA bundle (SSL_CERT_FILE), insecureSkipVerify (ssl_verify: false), a
 # sub-second timeout, the ollama_chat/ prefix, OpenRouter headers and fallbacks, all in
 # one extra Proxy model API of dev.
 COVERAGE_EDITS = {
@@ -81,7 +81,7 @@ COVERAGE_EDITS = {
 }
 COVERAGE_FEATURES = (
     "ssl_verify: false",
-    "ssl_verify: /etc/modelplane/tls/ollama/ca.crt",
+    # A CA reaches LiteLLM as SSL_CERT_FILE (kaos_pod), never as a per-route ssl_verify.
     "timeout: 1.5",
     "ollama_chat/",
     "hosted_vllm/",

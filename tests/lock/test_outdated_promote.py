@@ -157,3 +157,19 @@ def test_diff_lock_against_another_environment(project):
     assert (
         "| chat-default | prod | `gpt-4o-2024-11-20` | staging | `gpt-4o-2025-06-01` |" in md.output
     )
+
+
+def test_lock_names_newer_matches_without_moving_them(project):
+    _add(project, "prod", "openai", "gpt-4o-2025-06-01")
+    result = CliRunner().invoke(cli, ["lock", "--env", "prod"])
+    assert result.exit_code == 0, result.output
+    assert "  newer match: chat-default: gpt-4o-2024-11-20 -> gpt-4o-2025-06-01" in result.output
+    assert "modelplane lock --env prod --upgrade-model MODEL" in result.output
+    assert _pin(project, "prod", "chat-default") == "gpt-4o-2024-11-20"
+
+
+def test_models_shows_a_newer_match(project):
+    _add(project, "prod", "openai", "gpt-4o-2025-06-01")
+    out = CliRunner().invoke(cli, ["models", "--env", "prod", "--provider", "openai"]).output
+    row = next(line for line in out.splitlines() if line.split()[1:2] == ["gpt-4o-2024-11-20"])
+    assert row.endswith("newer: gpt-4o-2025-06-01")

@@ -43,7 +43,7 @@ def test_unknown_key_in_an_override_suggests_the_key(repo):
     result = run("render", "--env", "prod")
     assert result.exit_code == 1
     assert result.stderr == (
-        "environments/prod/environment.yaml:40:7: error[unknown-key]: unknown key 'replica'\n"
+        "environments/prod/environment.yaml:44:7: error[unknown-key]: unknown key 'replica'\n"
         "  = hint: did you mean 'replicas'?\n"
         "1 error\n"
     )
@@ -76,8 +76,8 @@ def test_a_typo_in_enable_is_reported_alone(repo):
     assert result.stderr == (
         "environments/dev/environment.yaml:7:23: error[unknown-reference] in dev: "
         "enable.providers names unknown provider 'antropic'\n"
-        "  = hint: did you mean 'anthropic'? (known: anthropic, azure, bedrock, gemini, "
-        "ollama, openai, openrouter, vllm)\n"
+        "  = hint: did you mean 'anthropic'? (known: anthropic, azure, bedrock, corpgateway, "
+        "gemini, ollama, openai, openrouter, vertex, vllm)\n"
         "1 error\n"
     )
 
@@ -112,7 +112,11 @@ def test_a_removed_providers_snapshot_is_flagged(repo):
         "providers: [openai, anthropic, gemini, vllm, ollama]",
     )
     edit(env, "    - router-auto\n", "")
-    edit(env, "models: [reasoning, gemini-flash, router-auto]", "models: [reasoning, gemini-flash]")
+    edit(
+        env,
+        "models: [reasoning, gemini-flash, router-auto, llama-internal]",
+        "models: [reasoning, gemini-flash, llama-internal]",
+    )
     stale = repo / "environments/dev/snapshots/gone.json"
     stale.write_text((repo / "environments/dev/snapshots/openrouter.json").read_text())
     result = run("lock", "--env", "dev")

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from compiler.cli.options import Context
 from compiler.pipeline import render as pipeline
 from compiler.project import Project
-from tests.helpers import copy_example
+from tests.helpers import cli_env, copy_example, run_cli
 
 CACHED = pipeline.RenderSettings(use_cache=True)
 
@@ -48,3 +50,29 @@ def test_the_cache_can_be_bypassed(project):
 @pytest.mark.parametrize(("value", "expected"), [("", True), ("0", True), ("1", False)])
 def test_the_cli_reads_modelplane_no_cache(value, expected):
     assert Context(environ={"MODELPLANE_NO_CACHE": value}).use_cache is expected
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_no_op_fast_path_reports_what_the_pipeline_reports(project, fmt):
+    # Fast path: everything fresh, answered before the pipeline is imported.
+    run_cli("render", "--all", cwd=project.root, env=cli_env(MODELPLANE_NO_CACHE=None))
+    fast = run_cli(
+        "--format", fmt, "render", "--all", cwd=project.root, env=cli_env(MODELPLANE_NO_CACHE=None)
+    )
+    # Pipeline path: dev is stale, so prod and staging go through the pipeline's cache.
+    env_file = project.environment_file("dev")
+    env_file.write_text(env_file.read_text() + "\n")
+    slow = run_cli(
+        "--format", fmt, "render", "--all", cwd=project.root, env=cli_env(MODELPLANE_NO_CACHE=None)
+    )
+    assert fast.returncode == slow.returncode == 0, fast.stderr + slow.stderr
+    if fmt == "text":
+        for env in ("prod", "staging"):
+            line = f"{env}: manifests up to date (environments/{env}/manifests)"
+            assert line in fast.stdout.splitlines() and line in slow.stdout.splitlines()
+    else:
+        fast_envs = json.loads(fast.stdout)["result"]["environments"]
+        slow_envs = json.loads(slow.stdout)["result"]["environments"]
+        assert [e for e in fast_envs if e["name"] != "dev"] == [
+            e for e in slow_envs if e["name"] != "dev"
+        ]

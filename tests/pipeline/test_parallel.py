@@ -56,3 +56,9 @@ def test_worker_count(monkeypatch, setting, tasks, items, expected):
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
     requested = Context(environ={"MODELPLANE_JOBS": setting}).jobs
     assert parallel.jobs(tasks, items, requested) == expected
+
+
+@pytest.mark.parametrize(("tasks", "expected"), [(2, 2), (3, 3), (4, 4), (5, 2)])
+def test_a_few_more_workers_than_cores_keep_every_core_busy(monkeypatch, tasks, expected):
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    assert parallel.jobs(tasks, 10_000) == expected

@@ -12,7 +12,7 @@ from compiler.render.targets.argocd import ArgoCdTarget
 from compiler.render.targets.autoscaling import AutoscalingTarget
 from compiler.render.targets.base import RenderTarget
 from compiler.render.targets.external_secrets import ExternalSecretsTarget
-from compiler.render.targets.flux import FluxTarget
+from compiler.render.targets.flux import FluxNamespaceTarget, FluxTarget
 from compiler.render.targets.gateway_api import GatewayApiTarget
 from compiler.render.targets.kaos import KaosTarget
 
@@ -24,4 +24,5 @@ TARGETS: dict[str, RenderTarget] = {
     "external-secrets": ExternalSecretsTarget(),
     "argocd": ArgoCdTarget(),
     "flux": FluxTarget(),
+    "flux-namespace": FluxNamespaceTarget(),
 }

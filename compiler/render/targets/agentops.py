@@ -12,13 +12,12 @@ openai/azure/openaicompat, `azureAPIVersion` to azure, `vertex` to anthropic/goo
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from compiler.errors import Severity
-from compiler.models.artifacts import PlannedDocument, RenderedDocument
+from compiler.models.artifacts import JsonPath, PlannedDocument, RenderedDocument
 from compiler.models.findings import Finding, as_mapping
-from compiler.models.providers import AzureConfig, Provider
 from compiler.models.resolved import ResolvedEnvironment
+from compiler.render.targets.agentops_provider import provider_specs
 from compiler.render.targets.base import (
     MANIFESTS,
     PlanInput,
@@ -96,90 +95,33 @@ def _name(doc: RenderedDocument) -> Iterator[Finding]:
         )
 
 
-AGENTOPS_TYPES = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "azure-openai": "azure",
-    "gemini": "google",
-    "vertex-ai": "google",
-    "bedrock": "bedrock",
-    "openrouter": "openrouter",
+def _agentops_providers(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
+    for provider in env.providers:
+        # Keyless and workload-identity providers are warned by the inventory stage
+        # (inventory/agentops_fit.py); provider_specs gives them no Provider.
+        for name, spec in provider_specs(provider, env.models):
+            context = {**metadata(env, name, **{"modelplane.io/provider": provider.name}), **spec}
+            yield PlannedDocument(
+                "agentops/provider.yaml.j2",
+                f"providers/{name}.yaml",
+                context,
+                env.locate("providers", provider.name),
+                origins(env, "providers", provider.name, _PROVIDER_ORIGINS),
+            )
+
+
+_PROVIDER_ORIGINS: dict[JsonPath, tuple[str, ...]] = {
+    ("spec", "apiKeySecret"): ("credentials", "secretRef"),
+    ("spec", "endpoint", "baseURL"): ("endpoint",),
+    ("spec", "endpoint", "headers"): ("headers",),
+    ("spec", "endpoint", "oauth2ClientCredentials"): ("credentials", "oauth2"),
+    ("spec", "config"): ("config",),
+    ("spec", "defaults"): ("defaults",),
 }
 
 
-def _agentops_providers(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
-    for provider in env.providers:
-        kind = _agentops_type(provider)
-        creds = provider.credentials
-        # agentops requires an API key Secret (or OAuth2); keyless providers are not rendered.
-        if creds is None or creds.secret_ref is None:
-            continue
-        context = {
-            **metadata(env, provider.name, **{"modelplane.io/provider": provider.name}),
-            "type": kind,
-            "api_key_secret": {"name": creds.secret_ref.name, "key": creds.secret_ref.key},
-            "endpoint": _agentops_endpoint(provider, kind),
-            "config": _agentops_config(provider, kind),
-        }
-        origin = env.locate("providers", provider.name)
-        yield PlannedDocument(
-            "agentops/provider.yaml.j2",
-            f"providers/{provider.name}.yaml",
-            context,
-            origin,
-            origins(
-                env,
-                "providers",
-                provider.name,
-                {
-                    ("spec", "apiKeySecret"): ("credentials", "secretRef"),
-                    ("spec", "endpoint", "baseURL"): ("endpoint",),
-                    ("spec", "endpoint", "headers"): ("headers",),
-                    ("spec", "config"): ("config",),
-                },
-            ),
-        )
-
-
-def _agentops_type(provider: Provider) -> str:
-    return AGENTOPS_TYPES.get(provider.type, "openaicompat")
-
-
-def _agentops_endpoint(provider: Provider, kind: str) -> dict[str, Any]:
-    endpoint: dict[str, Any] = {}
-    base = provider.base_url
-    if base and (provider.endpoint or kind == "openaicompat"):
-        endpoint["baseURL"] = base + "/v1" if provider.type == "ollama" else base
-    if provider.headers:
-        endpoint["headers"] = dict(sorted(provider.headers.items()))
-    return endpoint
-
-
-def _agentops_config(provider: Provider, kind: str) -> dict[str, Any]:
-    config: dict[str, Any] = {}
-    cfg = provider.config
-    if cfg.openai is not None:
-        config.update(
-            {
-                k: v
-                for k, v in (
-                    ("organization", cfg.openai.organization),
-                    ("project", cfg.openai.project),
-                )
-                if v
-            }
-        )
-    if kind == "azure":
-        config["azureAPIVersion"] = (cfg.azure or AzureConfig()).api_version
-    if cfg.vertex is not None:
-        config["vertex"] = {"project": cfg.vertex.project, "location": cfg.vertex.location}
-    if kind == "bedrock":
-        config["bedrock"] = True
-    return config
-
-
 class AgentopsTarget:
-    """agentops `Provider` objects: one per provider with a cluster credential."""
+    """agentops `Provider` objects: one per provider with a key Secret or OAuth2."""
 
     folder = MANIFESTS
     kinds = (("agents.agentops.io/v1alpha1", "Provider"),)

@@ -34,6 +34,10 @@ class PlanInput:
     lock: Lockfile
     pod_spec_keys: MergeKeys
     manifests_path: str  # repository-relative manifests folder, for GitOps sources
+    # A sharded environment's unit folders under the manifests folder (empty: one unit),
+    # and the one the others depend on (shared objects: providers, secrets, namespace).
+    units: tuple[str, ...] = ()
+    base_unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""The ExternalSecrets backend: one ExternalSecret per declared Secret (keys merged)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from compiler.errors import Location
+from compiler.inventory.declared_secrets import declared_secrets
 from compiler.models.artifacts import JsonPath, PlannedDocument
-from compiler.models.providers import SecretRef
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.render.targets.base import (
     MANIFESTS,
@@ -22,9 +22,13 @@ def _external_secrets(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
     if env.environment.secrets.backend != "external-secrets" or settings is None:
         return
     by_secret: dict[str, dict[str, tuple[dict[str, Any], Location]]] = {}
-    for ref, remote, at in _secret_refs(env):
+    for declared in declared_secrets(env):
+        ref = declared.ref
+        remote = {"key": declared.remote_key}
+        if declared.remote_property:
+            remote["property"] = declared.remote_property
         entry = {"secretKey": ref.key, "remoteRef": remote}
-        by_secret.setdefault(ref.name, {})[ref.key] = (entry, at)
+        by_secret.setdefault(ref.name, {})[ref.key] = (entry, declared.at)
     for secret, keys in sorted(by_secret.items()):
         entries = [keys[k] for k in sorted(keys)]
         context = {
@@ -43,33 +47,6 @@ def _external_secrets(env: ResolvedEnvironment) -> Iterator[PlannedDocument]:
             entries[0][1],
             origins,
         )
-
-
-def _secret_refs(
-    env: ResolvedEnvironment,
-) -> Iterator[tuple[SecretRef, dict[str, str], Location]]:
-    for provider in env.providers:
-        creds = provider.credentials
-        if creds is not None and creds.secret_ref is not None:
-            ref = creds.secret_ref
-            remote = (
-                {
-                    "key": creds.remote_ref.key,
-                    **(
-                        {"property": creds.remote_ref.property} if creds.remote_ref.property else {}
-                    ),
-                }
-                if creds.remote_ref
-                else {"key": ref.name, "property": ref.key}
-            )
-            yield ref, remote, env.locate("providers", provider.name, ("credentials", "secretRef"))
-        if provider.tls.ca_secret_ref is not None:
-            ca = provider.tls.ca_secret_ref
-            yield (
-                ca,
-                {"key": ca.name, "property": ca.key},
-                env.locate("providers", provider.name, ("tls", "caSecretRef")),
-            )
 
 
 class ExternalSecretsTarget(NoRules):

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""The KAOS target: one `ModelAPI` per model API (LiteLLM proxy or hosted Ollama)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ from compiler.render.targets.base import (
     metadata,
     origins,
 )
-from compiler.render.targets.kaos_litellm import ca_mount_path, credential_env_name, litellm_config
+from compiler.render.targets.kaos_litellm import litellm_config
+from compiler.render.targets.kaos_pod import (
+    MODEL_API_CONTAINER,
+    ca_bundle_pod,
+    container_env,
+    served_digest,
+)
 from compiler.render.targets.kaos_rules import check_modelapis
 from compiler.yamlio.emit import dump_document
-
-MODEL_API_CONTAINER = "model-api"
-
 
 KAOS_PORTS = {"Proxy": 8000, "Hosted": 11434}
 
@@ -52,15 +55,20 @@ def _model_api(
         "mode": api.mode,
         "models": list(api.models),
         "timeout": api.timeout or api.route.timeout,
-        "container_env": _credential_env(served),
         "pod_spec": _pod_spec(api, served, pod_spec_keys),
     }
     if api.mode == "Proxy":
-        config = litellm_config(api, models, providers, lock)
-        context["config_yaml"] = dump_document(config)
+        context["config_yaml"] = dump_document(litellm_config(api, models, providers, lock))
+        digest = served_digest(context["config_yaml"])
     else:
         assert api.hosted is not None  # checked by the inventory stage
-        context["hosted_model"] = lock.models[api.hosted.model].pinned
+        locked = lock.models[api.hosted.model]
+        context["hosted_model"] = locked.pinned
+        # Ollama cannot pull by digest (ollama/ollama#6886): the locked revision (the
+        # tag's manifest digest) goes into the pod template, so a moved tag re-pinned by
+        # `lock --upgrade` still rolls the Deployment.
+        digest = served_digest(f"{locked.pinned}@{locked.revision or ''}")
+    context["container_env"] = container_env(api, served, digest, _model_digest(api, lock))
     field_origins = origins(env, "modelApis", api.name, _MODEL_API_ORIGINS)
     source = env.sources[("modelApis", api.name)]
     return PlannedDocument(
@@ -73,32 +81,19 @@ def _model_api(
     )
 
 
-def _credential_env(providers: list[Provider]) -> list[dict[str, Any]]:
-    env: dict[str, dict[str, Any]] = {}
-    for provider in providers:
-        creds = provider.credentials
-        if creds is not None and creds.secret_ref is not None:
-            name = credential_env_name(provider)
-            env[name] = {
-                "name": name,
-                "valueFrom": {
-                    "secretKeyRef": {"name": creds.secret_ref.name, "key": creds.secret_ref.key}
-                },
-            }
-    return [env[name] for name in sorted(env)]
+def _model_digest(api: ModelApi, lock: Lockfile) -> str | None:
+    if api.mode != "Hosted" or api.hosted is None:
+        return None
+    return lock.models[api.hosted.model].revision
 
 
 def _pod_spec(api: ModelApi, providers: list[Provider], keys: MergeKeys) -> dict[str, Any] | None:
     base: dict[str, Any] = {}
-    container: dict[str, Any] = {"name": MODEL_API_CONTAINER}
+    if api.mode == "Proxy":
+        base = ca_bundle_pod(providers, _patched_image(api))
     if api.resources:
-        container["resources"] = api.resources
-    mounts, volumes = _ca_volumes(providers)
-    if mounts:
-        container["volumeMounts"] = mounts
-        base["volumes"] = volumes
-    if len(container) > 1:
-        base["containers"] = [container]
+        patch = {"containers": [{"name": MODEL_API_CONTAINER, "resources": api.resources}]}
+        base = strategic_merge(base, patch, keys)
     merged = strategic_merge(base, api.pod_spec or {}, keys)
     if not merged:
         return None
@@ -107,17 +102,13 @@ def _pod_spec(api: ModelApi, providers: list[Provider], keys: MergeKeys) -> dict
     return dict(merged)
 
 
-def _ca_volumes(providers: list[Provider]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    mounts: dict[str, dict[str, Any]] = {}
-    volumes: dict[str, dict[str, Any]] = {}
-    for provider in providers:
-        ca = provider.tls.ca_secret_ref
-        if ca is None:
-            continue
-        volume = f"ca-{provider.name}"[:63].rstrip("-")
-        mounts[volume] = {"name": volume, "mountPath": ca_mount_path(provider), "readOnly": True}
-        volumes[volume] = {"name": volume, "secret": {"secretName": ca.name}}
-    return [mounts[k] for k in sorted(mounts)], [volumes[k] for k in sorted(volumes)]
+def _patched_image(api: ModelApi) -> str | None:
+    """The model-api image the inventory pins, if any: the CA bundle is built with it."""
+    for container in (api.pod_spec or {}).get("containers") or ():
+        if isinstance(container, dict) and container.get("name") == MODEL_API_CONTAINER:
+            image = container.get("image")
+            return image if isinstance(image, str) else None
+    return None
 
 
 class KaosTarget:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from compiler.inventory.serving import route_honours_ssl_verify
 from compiler.models.inventory import Model, ModelApi
 from compiler.models.lock import Lockfile
 from compiler.models.providers import AzureConfig, Provider
@@ -27,13 +28,16 @@ LITELLM_PREFIX = {
     "deepseek": "deepseek",
 }
 CA_MOUNT_ROOT = "/etc/modelplane/tls"
+KEYLESS_PLACEHOLDER = "no-key"
 _DURATION_PART = re.compile(r"(\d+)(ms|h|m|s)")
 _SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 
 def credential_env_name(provider: Provider) -> str:
-    """The env var that carries `provider`'s key into the proxy container."""
-    return re.sub(r"[^A-Z0-9]", "_", provider.name.upper()) + "_API_KEY"
+    """The env var that carries `provider`'s credential into the proxy container."""
+    # Vertex reads a service-account JSON (vertex_credentials), not an API key.
+    suffix = "_VERTEX_CREDENTIALS" if provider.type == "vertex-ai" else "_API_KEY"
+    return re.sub(r"[^A-Z0-9]", "_", provider.name.upper()) + suffix
 
 
 def ca_mount_path(provider: Provider) -> str:
@@ -55,11 +59,12 @@ def litellm_config(
 ) -> dict[str, Any]:
     """The proxy's config.yaml as data: one model_list entry per served logical model."""
     served = [models[name] for name in api.models]
+    served_providers = [providers[m.provider] for m in served]
     config: dict[str, Any] = {
         "model_list": [
             _model_entry(m, providers[m.provider], lock.models[m.name].pinned) for m in served
         ],
-        "litellm_settings": {"drop_params": True},
+        "litellm_settings": _settings(served_providers),
     }
     fallbacks = [
         {m.name: list(m.fallbacks)} for m in sorted(served, key=lambda m: m.name) if m.fallbacks
@@ -69,15 +74,31 @@ def litellm_config(
     return config
 
 
+def _settings(providers: list[Provider]) -> dict[str, Any]:
+    settings: dict[str, Any] = {"drop_params": True}
+    if any(p.type == "azure-openai" and _identity(p) for p in providers):
+        # Without it LiteLLM's Azure route never asks Entra ID for a token
+        # (llms/azure/common_utils.py): every call fails with "Missing credentials".
+        settings["enable_azure_ad_token_refresh"] = True
+    return settings
+
+
+def _identity(provider: Provider) -> bool:
+    return provider.credentials is not None and provider.credentials.workload_identity
+
+
 def _model_entry(model: Model, provider: Provider, pinned: str) -> dict[str, Any]:
-    params: dict[str, Any] = {"model": f"{_prefix(provider)}/{pinned}"}
+    params: dict[str, Any] = {"model": f"{litellm_prefix(provider)}/{pinned}"}
+    if provider.endpoint:
+        params["api_base"] = _api_base(provider, pinned)
     params.update(_connection_params(provider))
     params.update(provider.defaults)
     params.update(model.params)
     return {"model_name": model.name, "litellm_params": params}
 
 
-def _prefix(provider: Provider) -> str:
+def litellm_prefix(provider: Provider) -> str:
+    """The LiteLLM provider prefix that routes calls for `provider`."""
     if provider.type == "openai-compatible" and provider.discovery.flavor == "vllm":
         return "hosted_vllm"
     return LITELLM_PREFIX[provider.type]
@@ -85,21 +106,55 @@ def _prefix(provider: Provider) -> str:
 
 def _connection_params(provider: Provider) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    if provider.endpoint:
-        params["api_base"] = provider.base_url
     creds = provider.credentials
     if creds is not None and creds.secret_ref is not None:
-        params["api_key"] = f"os.environ/{credential_env_name(provider)}"
+        key = "vertex_credentials" if provider.type == "vertex-ai" else "api_key"
+        params[key] = f"os.environ/{credential_env_name(provider)}"
+    elif creds is not None and creds.none and litellm_prefix(provider) == "openai":
+        # The OpenAI SDK refuses to send a request without a key ("Missing
+        # credentials"); a keyless server ignores whatever it receives.
+        params["api_key"] = KEYLESS_PLACEHOLDER
     params.update(_type_params(provider))
-    if provider.headers:
-        params["extra_headers"] = dict(sorted(provider.headers.items()))
-    if provider.tls.ca_secret_ref is not None:
-        params["ssl_verify"] = f"{ca_mount_path(provider)}/{provider.tls.ca_secret_ref.key}"
-    elif provider.tls.insecure_skip_verify:
+    headers = _headers(provider)
+    if headers:
+        params["extra_headers"] = headers
+    # A CA reaches every client through SSL_CERT_FILE (see kaos_pod); only the clients
+    # that read a per-route ssl_verify can skip verification route by route.
+    if provider.tls.insecure_skip_verify and route_honours_ssl_verify(provider):
         params["ssl_verify"] = False
     if provider.timeout:
         params["timeout"] = duration_seconds(provider.timeout)
     return params
+
+
+def _api_base(provider: Provider, pinned: str) -> str | None:
+    base = provider.base_url
+    if provider.type == "gemini" and base and not base.endswith(("/v1beta", "/v1")):
+        # LiteLLM appends /models/<id>:generateContent to a custom gemini api_base.
+        return f"{base}/v1beta"
+    vertex = provider.config.vertex
+    if provider.type == "vertex-ai" and vertex is not None:
+        # A custom Vertex api_base is the model's whole URL ({api_base}:generateContent,
+        # :rawPredict for Claude): LiteLLM appends only the method.
+        publisher = "anthropic" if pinned.startswith("claude") else "google"
+        return (
+            f"{base}/v1/projects/{vertex.project}/locations/{vertex.location}"
+            f"/publishers/{publisher}/models/{pinned}"
+        )
+    return base
+
+
+def _headers(provider: Provider) -> dict[str, str]:
+    headers = dict(provider.headers)
+    openai = provider.config.openai
+    if openai is not None:
+        # LiteLLM has no project setting, and its embedding route drops `organization`
+        # (main.py embedding()); the headers reach chat and embeddings alike.
+        if openai.organization:
+            headers.setdefault("OpenAI-Organization", openai.organization)
+        if openai.project:
+            headers.setdefault("OpenAI-Project", openai.project)
+    return dict(sorted(headers.items()))
 
 
 def _type_params(provider: Provider) -> dict[str, Any]:

@@ -14,32 +14,65 @@ is reported once as a warning with its text, never silently passed.
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import json
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
-
-import cel
 
 from compiler.models.artifacts import JsonPath
 from compiler.validate.cel.library import KUBERNETES_FUNCTIONS
 from compiler.validate.structural import (
+    CompiledSchemas,
+    Node,
     Schema,
     apply_defaults,
-    child_schemas,
-    deref,
     duplicate_list_items,
-    item_schema,
-    property_schema,
+    is_map,
 )
 
 FindingKind = Literal["violation", "error", "unsupported", "duplicate", "transition-skipped"]
 # Memoized verdicts per run; beyond this many distinct values, evaluate without storing.
 _MAX_VERDICTS = 200_000
+# Lookups before a rule list's memo hit rate is judged (below 1 in 4: stop keying).
+_MEMO_TRIAL = 200
 _OLD_SELF = re.compile(r"\boldSelf\b")
 _UNDEFINED = "Undefined variable or function"
 _FIELD_PATH = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\['([^']*)'\]|\[(\d+)\]")
+
+
+def _load_cel() -> ModuleType:
+    """The evaluator's compiled extension, without the package's interactive CLI.
+
+    `import cel` also imports `cel.cli` and with it prompt_toolkit: 0.3-0.6 s of start-up
+    that a validator never uses. The extension module alone (`cel/cel.*.so`) has all
+    that is needed (`compile`, `Context`); fall back to the package if it moved.
+    """
+    if "cel" in sys.modules:
+        return sys.modules["cel"]
+    spec = importlib.util.find_spec("cel")
+    folder = Path(spec.origin).parent if spec and spec.origin else None
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES if folder else ():
+        binary = folder / f"cel{suffix}" if folder else None
+        if binary is None or not binary.is_file():
+            continue
+        loader = importlib.machinery.ExtensionFileLoader("cel.cel", str(binary))
+        extension = importlib.util.spec_from_file_location("cel.cel", binary, loader=loader)
+        if extension is not None:
+            module = importlib.util.module_from_spec(extension)
+            loader.exec_module(module)
+            return module
+    import cel  # the slow, documented way
+
+    return cel
+
+
+cel = _load_cel()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,83 +91,90 @@ class CelEngine:
 
     _programs: dict[str, Any] = field(default_factory=dict)
     _broken: dict[str, str] = field(default_factory=dict)
-    _has_rules: dict[int, bool] = field(default_factory=dict)
-    _has_defaults: dict[int, bool] = field(default_factory=dict)
-    _has_lists: dict[int, bool] = field(default_factory=dict)
+    _compiled: CompiledSchemas = field(default_factory=CompiledSchemas)
     _rules: dict[int, list[tuple[Mapping[str, Any], str, bool]]] = field(default_factory=dict)
     _functions: dict[str, Callable[..., Any]] = field(
         default_factory=lambda: dict(KUBERNETES_FUNCTIONS)
     )
-    _verdicts: dict[tuple[int, str | None], tuple[list[CelFinding], int]] = field(
-        default_factory=dict
-    )
+    _verdicts: dict[tuple[int, str], tuple[list[CelFinding], int]] = field(default_factory=dict)
+    _context: Any = None
+    # Per rule list: [lookups, hits] of the verdict memo, to stop keying unique values.
+    _memo_stats: dict[int, list[int]] = field(default_factory=dict)
 
     def has_rules(self, root: Schema) -> bool:
         """Whether a schema declares any CEL rule at all."""
-        return self._subtree_has_rules(root, deref(root, root))
+        return self._compiled.root(root).has_rules
 
     def check_defaulted(self, root: Schema, value: Any) -> list[CelFinding]:
         """Default `value` the way the API server does, then check every rule and list."""
-        defaulted = apply_defaults(root, value, self._has_defaults)
+        defaulted = apply_defaults(root, value, self._compiled)
         found = [
             CelFinding(path, message, "", "duplicate")
-            for path, message in duplicate_list_items(root, defaulted, self._has_lists)
+            for path, message in duplicate_list_items(root, defaulted, self._compiled)
         ]
         return found + self.check(root, defaulted) if self.has_rules(root) else found
 
     def check(self, root: Schema, value: Any, path: JsonPath = ()) -> list[CelFinding]:
         """Every CEL finding for `value` (already defaulted) under schema `root`."""
         out: list[CelFinding] = []
-        self._walk(root, root, value, path, out)
+        self._walk(self._compiled.root(root), value, path, out)
         return out
 
-    def _walk(
-        self, root: Schema, node: Schema, value: Any, path: JsonPath, out: list[CelFinding]
-    ) -> None:
-        if not self._subtree_has_rules(root, node):
+    def _walk(self, node: Node, value: Any, path: JsonPath, out: list[CelFinding]) -> None:
+        if not node.has_rules:
             return
-        rules = node.get("x-kubernetes-validations")
-        if isinstance(rules, list) and rules and value is not None:
-            self._run_rules(rules, value, path, out)
-        if isinstance(value, Mapping):
+        if node.rules is not None and value is not None:
+            self._run_rules(node.rules, value, path, out)
+        if is_map(value):
             for key, child_value in value.items():
-                child = property_schema(root, node, key)
-                if child is not None:
-                    self._walk(root, child, child_value, (*path, key), out)
+                child = node.child(key)
+                if child is not None and child.has_rules:
+                    self._walk(child, child_value, (*path, key), out)
         elif isinstance(value, list):
-            items = item_schema(root, node)
-            if items is not None:
+            items = node.items
+            if items is not None and items.has_rules:
                 for index, child_value in enumerate(value):
-                    self._walk(root, items, child_value, (*path, index), out)
-
-    def _subtree_has_rules(self, root: Schema, node: Schema) -> bool:
-        key = id(node)
-        if key not in self._has_rules:
-            self._has_rules[key] = False  # breaks cycles through $ref
-            self._has_rules[key] = bool(node.get("x-kubernetes-validations")) or any(
-                self._subtree_has_rules(root, child) for child in child_schemas(root, node)
-            )
-        return self._has_rules[key]
+                    self._walk(items, child_value, (*path, index), out)
 
     def _run_rules(
         self, rules: list[Any], value: Any, path: JsonPath, out: list[CelFinding]
     ) -> None:
-        # Rendered documents repeat sub-objects (parentRefs, filters, ...) thousands of
-        # times; a rule's verdict depends only on the value, so each is computed once.
-        key = (id(rules), _value_key(value))
-        found = self._verdicts.get(key) if key[1] is not None else None
+        found = None
+        key = self._memo_key(rules, value)
+        if key is not None:
+            found = self._verdicts.get(key)
+            stats = self._memo_stats[id(rules)]
+            stats[1] += found is not None
         if found is None:
             found = self._evaluate_rules(rules, value)
-            if key[1] is not None and len(self._verdicts) < _MAX_VERDICTS:
+            if key is not None and len(self._verdicts) < _MAX_VERDICTS:
                 self._verdicts[key] = found
         findings, transitions = found
         out.extend(CelFinding((*path, *f.path), f.message, f.rule, f.kind) for f in findings)
         # Transition rules need the live object: counted as data, reported as a note.
         out.extend(CelFinding(path, "", "", "transition-skipped") for _ in range(transitions))
 
+    def _memo_key(self, rules: list[Any], value: Any) -> tuple[int, str] | None:
+        """The verdict memo's key, or None where keying costs more than it saves.
+
+        Rendered documents repeat sub-objects (parentRefs, filters, ...) thousands of
+        times; a rule's verdict depends only on the value, so each is computed once. Other
+        values are unique per document (names, paths): after a trial, rule lists whose
+        values rarely repeat are evaluated directly instead of being serialized to a key.
+        """
+        stats = self._memo_stats.setdefault(id(rules), [0, 0])
+        lookups, hits = stats
+        if lookups >= _MEMO_TRIAL and hits * 4 < lookups:
+            return None
+        text = _value_key(value)
+        if text is None:
+            return None
+        stats[0] += 1
+        return (id(rules), text)
+
     def _evaluate_rules(self, rules: list[Any], value: Any) -> tuple[list[CelFinding], int]:
         """Findings (paths relative to `value`) and the number of transition rules skipped."""
-        context = cel.Context(variables={"self": value}, functions=self._functions)
+        context = self._context_for(value)
         findings: list[CelFinding] = []
         transitions = 0
         for rule, text, transition in self._prepared(rules):
@@ -145,6 +185,17 @@ class CelEngine:
             if finding is not None:
                 findings.append(finding)
         return findings, transitions
+
+    def _context_for(self, value: Any) -> Any:
+        """The one evaluation context, with `self` bound to `value`.
+
+        Building a context registers every Kubernetes function again (~14 us, more than
+        most rules take to run); rebinding `self` in a kept one does not.
+        """
+        if self._context is None:
+            self._context = cel.Context(functions=self._functions)
+        self._context.add_variable("self", value)
+        return self._context
 
     def _prepared(self, rules: list[Any]) -> list[tuple[Mapping[str, Any], str, bool]]:
         """Each rule with its text and whether it is a transition rule, worked out once."""

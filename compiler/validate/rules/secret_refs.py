@@ -29,7 +29,8 @@ def check_secret_refs(
     """Flag references to Secret keys and remote keys that nothing declares or produces."""
     produced = _produced_keys(documents)
     for doc in documents:
-        for path, name, key in _secret_refs(doc.data, ()):
+        refs = _secret_refs(doc.data, ()) if _may_refer(doc.text) else ()
+        for path, name, key in refs:
             if not _resolves(doc.namespace, name, key, produced, declared_secrets):
                 yield Finding(
                     doc,
@@ -41,6 +42,15 @@ def check_secret_refs(
                 )
         if declared_remote_refs is not None and doc.kind == "ExternalSecret":
             yield from _check_remote_refs(doc, declared_remote_refs)
+
+
+def _may_refer(text: str) -> bool:
+    """Whether a document's text can hold a Secret reference at all (a literal prefilter).
+
+    A reference field's name appears verbatim in the YAML text unless the text escapes
+    it in a double-quoted key (a backslash) or is unknown (empty): walk those anyway.
+    """
+    return not text or "\\" in text or any(field in text for field in _REF_FIELDS)
 
 
 def _resolves(
@@ -55,19 +65,35 @@ def _resolves(
     return declared is None or (name, key) in declared
 
 
-def _secret_refs(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str, str]]:
-    if isinstance(value, Mapping):
-        for field, child in value.items():
-            here = (*path, field)
-            if field in _REF_FIELDS and isinstance(child, Mapping):
-                yield here, str(child.get("name", "")), str(child.get("key", ""))
-            else:
-                yield from _secret_refs(child, here)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _secret_refs(child, (*path, index))
+def _secret_refs(value: Any, path: JsonPath) -> list[tuple[JsonPath, str, str]]:
+    """Every Secret reference below `value`: (path, secret name, key).
+
+    A list-and-stack walk: paths are built only for the references found.
+    """
+    found: list[tuple[JsonPath, str, str]] = []
+    trail = list(path)
+
+    def walk(node: Any) -> None:
+        if type(node) is dict or (type(node) not in _LEAVES and isinstance(node, Mapping)):
+            for field, child in node.items():
+                if field in _REF_FIELDS and isinstance(child, Mapping):
+                    here = (*trail, field)
+                    found.append((here, str(child.get("name", "")), str(child.get("key", ""))))
+                    continue
+                trail.append(field)
+                walk(child)
+                trail.pop()
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                trail.append(index)
+                walk(child)
+                trail.pop()
+
+    walk(value)
+    return found
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None), list})
 _REF_FIELDS = frozenset(
     {"secretKeyRef", "apiKeySecret", "clientIdSecret", "clientSecretSecret", "fromSecretKeyRef"}
 )

@@ -46,19 +46,36 @@ def _finding(doc: RenderedDocument, path: JsonPath, what: str) -> Finding:
     )
 
 
-def _strings(value: object, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
-    """Every string leaf long enough to hold a secret, with its path."""
-    if isinstance(value, str):
-        if len(value) >= _SHORTEST:
-            yield path, value
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _strings(child, (*path, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _strings(child, (*path, index))
+def _strings(value: object, path: JsonPath) -> list[tuple[JsonPath, str]]:
+    """Every string leaf long enough to hold a secret, with its path.
+
+    A list-and-stack walk: paths are built only for the strings returned, not for every
+    node (this runs over every value of every rendered document).
+    """
+    found: list[tuple[JsonPath, str]] = []
+    trail = list(path)
+
+    def walk(node: object) -> None:
+        kind = type(node)
+        if kind is str or (kind not in _CONTAINERS and isinstance(node, str)):
+            if len(node) >= _SHORTEST:  # type: ignore[arg-type]
+                found.append((tuple(trail), node))  # type: ignore[arg-type]
+        elif kind is dict or (kind is not list and isinstance(node, dict)):
+            for key, child in node.items():  # type: ignore[attr-defined]
+                trail.append(key)
+                walk(child)
+                trail.pop()
+        elif kind is list or isinstance(node, list):
+            for index, child in enumerate(node):  # type: ignore[arg-type]
+                trail.append(index)
+                walk(child)
+                trail.pop()
+
+    walk(value)
+    return found
 
 
+_CONTAINERS = frozenset({dict, list, int, float, bool, type(None)})
 _SHORTEST = 20
 
 
