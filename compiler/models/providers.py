@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
+from compiler.models.checks import no_userinfo, secret_variable
 from compiler.models.common import (
     DEFAULT_ENDPOINTS,
     STRICT,
@@ -39,90 +39,13 @@ class RemoteRef(BaseModel):
     property: str | None = Field(default=None, description="Field inside that entry.")
 
 
-# Variables every shell or CI runner sets to something that is not a secret: naming one as a
-# provider key would send, say, the PATH to the provider as its API key.
-_NOT_SECRETS = frozenset(
-    [
-        "PATH",
-        "HOME",
-        "USER",
-        "LOGNAME",
-        "SHELL",
-        "PWD",
-        "OLDPWD",
-        "TERM",
-        "LANG",
-        "LANGUAGE",
-        "TZ",
-        "HOSTNAME",
-        "HOST",
-        "TMPDIR",
-        "TMP",
-        "TEMP",
-        "EDITOR",
-        "VISUAL",
-        "PAGER",
-        "DISPLAY",
-        "MAIL",
-        "SHLVL",
-        "PS1",
-        "PS2",
-        "IFS",
-        "COLUMNS",
-        "LINES",
-        "PYTHONPATH",
-        "PYTHONHOME",
-        "VIRTUAL_ENV",
-        "LD_LIBRARY_PATH",
-        "LD_PRELOAD",
-        "MANPATH",
-        "CI",
-        "GITHUB_ACTIONS",
-        "GITHUB_WORKSPACE",
-        "GITHUB_REPOSITORY",
-        "GITHUB_SHA",
-        "GITHUB_REF",
-        "RUNNER_OS",
-        "RUNNER_TEMP",
-        "KUBECONFIG",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "NO_PROXY",
-        "SSH_AUTH_SOCK",
-        "SSL_CERT_FILE",
-        "SSL_CERT_DIR",
-        "REQUESTS_CA_BUNDLE",
-    ]
-)
-_NOT_SECRET_PREFIXES = ("LC_", "XDG_", "MODELPLANE_")
-
-
-def _secret_variable(name: str) -> str:
-    upper = name.upper()
-    if upper in _NOT_SECRETS or upper.startswith(_NOT_SECRET_PREFIXES):
-        raise ValueError(
-            f"{name} is a well-known variable that does not hold a secret; "
-            "name the variable that holds this provider's key"
-        )
-    return name
-
-
-def _no_userinfo(url: str) -> str:
-    if "@" in urlsplit(url).netloc:
-        raise ValueError(
-            "the URL carries a user or password (user:pass@host); it would be printed and "
-            "sent as Basic auth: put the key in credentials and remove it from the URL"
-        )
-    return url
-
-
 class OAuth2ClientCredentials(BaseModel):
     """An OAuth2 client-credentials grant (agentops fetches the token; LiteLLM cannot)."""
 
     model_config = STRICT
 
     token_url: Annotated[
-        str, StringConstraints(pattern=r"^https?://[^\s]+$"), AfterValidator(_no_userinfo)
+        str, StringConstraints(pattern=r"^https?://[^\s]+$"), AfterValidator(no_userinfo)
     ] = Field(alias="tokenURL")
     client_id_secret_ref: SecretRef = Field(alias="clientIdSecretRef")
     client_secret_secret_ref: SecretRef = Field(alias="clientSecretSecretRef")
@@ -143,7 +66,7 @@ class Credentials(BaseModel):
         alias="remoteRef",
         description="ExternalSecrets backend: the entry in the store (default: secret name).",
     )
-    env: Annotated[EnvVarName, AfterValidator(_secret_variable)] | None = Field(
+    env: Annotated[EnvVarName, AfterValidator(secret_variable)] | None = Field(
         default=None, description="Environment variable holding the key for discovery."
     )
     workload_identity: bool = Field(
@@ -298,9 +221,7 @@ class Provider(BaseModel):
     name: Name
     type: ProviderType
     endpoint: (
-        Annotated[
-            str, StringConstraints(pattern=r"^https?://[^\s]+$"), AfterValidator(_no_userinfo)
-        ]
+        Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$"), AfterValidator(no_userinfo)]
         | None
     ) = Field(default=None, description="Base URL; defaults per type.")
     credentials: Credentials | None = None
