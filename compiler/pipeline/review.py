@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -129,7 +130,21 @@ def _env_diff(project: Project, tree: GitTree, prefix: str, env: str, lock: bool
     old = _base_lock_side(tree, folder)
     summary = summarize_lock(env, old, LockSide(side.lockfile, side.snapshots), usage)
     changes = () if lock else _manifest_changes(project, base_resources, side)
-    return EnvDiff(env, changes, tuple(side.notes), _topology(side), summary)
+    topology = _with_removals(_topology(side), changes, _manifest_usage(base_resources), old)
+    return EnvDiff(env, changes, tuple(side.notes), topology, summary)
+
+
+def _with_removals(
+    topology: Topology, changes: Sequence[ResourceChange], base: Usage, old: LockSide
+) -> Topology:
+    """The topology plus the model APIs the change removes and the base's providers."""
+    gone = {c.name for c in changes if c.kind == "ModelAPI" and c.status == "removed"}
+    removed = {
+        api: tuple(sorted(m for m, apis in base.model_apis.items() if api in apis)) for api in gone
+    }
+    pins = old.lockfile.models if old.lockfile is not None else {}
+    providers = {name: pin.provider for name, pin in pins.items()}
+    return dataclasses.replace(topology, removed_apis=removed, base_providers=providers)
 
 
 def _base_resources(tree: GitTree, folder: str, side: _Env) -> dict[ResourceKey, Resource]:

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from compiler.review.fields import FieldChange, format_path
 from compiler.review.lockdiff import LockSummary
-from compiler.review.model import EnvDiff, Review
+from compiler.review.mermaid import mermaid
+from compiler.review.model import EnvDiff, Review, group_identical
 from compiler.review.resources import ResourceChange
 from compiler.review.text import (
     MARKS,
     affects_text,
+    content_lines,
     counts,
     format_value,
     lifecycle_text,
@@ -75,12 +77,28 @@ def _fitted(blocks: list[Block], room: int) -> Iterator[Block]:
 
 
 def markdown_blocks(review: Review) -> list[Block]:
-    """Summary table first, then one section per changed environment."""
-    blocks = [Block(_summary(review))]
-    for env in review.envs:
-        if _env_changed(env, review.lock_only):
-            blocks += list(_env_blocks(env, review.lock_only))
+    """Summary and deletions first, then one section per change (shared by environments)."""
+    blocks = [Block(_summary(review) + _destructive(review))]
+    changed = [e for e in review.envs if _env_changed(e, review.lock_only)]
+    for env, names in group_identical(changed, whole=True):
+        blocks += list(_env_blocks(env, names, review.lock_only))
     return blocks
+
+
+def _destructive(review: Review) -> str:
+    gone = review.destructive
+    if not gone:
+        return ""
+    lines = [
+        "",
+        "> [!WARNING]",
+        f"> **{len(gone)} resource(s) will be deleted** when Argo CD / Flux prunes this change:",
+    ]
+    for env, change in gone:
+        name = change.old_name or change.name
+        renamed = f" (renamed to `{change.name}`)" if change.old_name else ""
+        lines.append(f"> - {env}: `{change.kind}/{name}`{renamed}")
+    return "\n".join(lines) + "\n"
 
 
 def _env_changed(env: EnvDiff, lock_only: bool) -> bool:
@@ -131,13 +149,15 @@ def _pin_tally(summary: LockSummary | None) -> str:
     return ", ".join(parts)
 
 
-def _env_blocks(env: EnvDiff, lock_only: bool) -> Iterator[Block]:
-    head = [f'\n<a id="{anchor(env.env)}"></a>\n\n### {env.env}\n']
+def _env_blocks(env: EnvDiff, names: tuple[str, ...], lock_only: bool) -> Iterator[Block]:
+    anchors = "".join(f'<a id="{anchor(name)}"></a>' for name in names)
+    shared = f"\n_The same change in {len(names)} environments._\n" if len(names) > 1 else ""
+    head = [f"\n{anchors}\n\n### {', '.join(names)}\n{shared}"]
     head += [f"\n> **note:** {_inline(n)}\n" for n in env.notes]
     yield Block("".join(head), env.env)
     if env.lock is not None and env.lock.changed:
         yield Block(_lock_table(env.lock), env.env)
-    diagram = _mermaid(env)
+    diagram = mermaid(env)
     if diagram:
         yield Block(diagram, env.env)
     if not lock_only:
@@ -169,6 +189,9 @@ def _resource_details(env: str, change: ResourceChange) -> str:
     count = f" · {len(change.fields)} field(s)" if change.fields else ""
     summary = f"<code>{html.escape(f'{mark} {change.title}')}</code> · {change.status}{count}"
     body = _field_table(change.fields) if change.fields else f"_{change.status}: `{change.path}`_\n"
+    if change.content:
+        shown = "\n".join(content_lines(change, limit=10_000))
+        body += f"\n```diff\n{shown}\n```\n"
     ident = anchor(env, change.kind, change.name)
     return f'\n<a id="{ident}"></a>\n<details><summary>{summary}</summary>\n\n{body}\n</details>\n'
 
@@ -193,61 +216,3 @@ def _code(text: str) -> str:
 
 def _inline(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "&#124;").replace("\n", " ")
-
-
-def _mermaid(env: EnvDiff) -> str:
-    apis = _touched_apis(env)
-    if not apis:
-        return ""
-    top = env.topology
-    touched = _touched_nodes(env)
-    lines = ["\n```mermaid", "flowchart LR", f'  gw["Gateway {top.gateway or "none"}"]']
-    edges: list[str] = []
-    for api in apis:
-        api_id = _node("api", api)
-        lines.append(f'  {api_id}["ModelAPI {api}"]')
-        if api in top.routes:
-            route_id = _node("route", top.routes[api])
-            lines.append(f'  {route_id}["HTTPRoute {top.routes[api]}"]')
-            edges += [f"  gw --> {route_id}", f"  {route_id} --> {api_id}"]
-        for model in top.model_apis.get(api, ()):
-            provider = top.providers.get(model, "?")
-            lines += [f'  {_node("model", model)}(["{model}"])']
-            lines += [f'  {_node("provider", provider)}[("{provider}")]']
-            edges += [f"  {api_id} --> {_node('model', model)}"]
-            edges += [f"  {_node('model', model)} --> {_node('provider', provider)}"]
-    defined = {line.split("[")[0].split("(")[0].strip() for line in lines}
-    marks = [f"  class {node} changed" for node in sorted(touched & defined)]
-    style = "  classDef changed stroke:#d29922,stroke-width:3px"
-    body = list(dict.fromkeys(lines + edges)) + ([style, *marks] if marks else [])
-    return "\n".join(body) + "\n```\n"
-
-
-def _touched_nodes(env: EnvDiff) -> set[str]:
-    kinds = {"ModelAPI": "api", "HTTPRoute": "route", "Provider": "provider"}
-    nodes = {_node(kinds[c.kind], c.name) for c in env.changes if c.kind in kinds}
-    if env.lock is not None:
-        nodes |= {_node("model", c.model) for c in env.lock.changes}
-        nodes |= {_node("model", w.model) for w in env.lock.lifecycle}
-    return nodes
-
-
-def _touched_apis(env: EnvDiff) -> list[str]:
-    top = env.topology
-    names = {c.name for c in env.changes if c.kind in ("ModelAPI", "HTTPRoute")}
-    names |= {c.old_name for c in env.changes if c.kind in ("ModelAPI", "HTTPRoute")}
-    names |= {c.name.removeprefix("modelapi-") for c in env.changes}
-    models = {c.model for c in env.lock.changes} if env.lock else set()
-    models |= {w.model for w in env.lock.lifecycle} if env.lock else set()
-    providers = {c.name for c in env.changes if c.kind == "Provider"}
-    return sorted(
-        api
-        for api, served in top.model_apis.items()
-        if api in names
-        or models & set(served)
-        or providers & {top.providers.get(m, "") for m in served}
-    )
-
-
-def _node(kind: str, name: str) -> str:
-    return f"{kind}_{re.sub(r'[^A-Za-z0-9]', '_', name)}"

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from compiler.review.fields import FieldChange, ItemKey, changed_leaves, count_leaves, diff_values
 from compiler.secrets.redact import redact_value
+from compiler.yamlio.emit import dump_document
 from compiler.yamlio.manifests import ManifestParseError, parse_documents, parse_manifest_checked
 
 ResourceStatus = Literal["added", "removed", "changed", "renamed"]
@@ -22,6 +23,7 @@ _ITEM_NAME_KEYS = ("name", "model_name")
 # YAML documents embedded as strings that reviewers want to see field by field.
 _EMBEDDED_YAML = (("spec", "proxyConfig", "configYaml", "fromString"),)
 _SECRET_KINDS = frozenset({"Secret"})
+_SECRET_KEYS = frozenset({"data", "stringData"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class Resource:
     namespace: str
     path: str
     data: dict[str, Any]
+    text: str = ""  # the document as committed or rendered, for showing it whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class ResourceChange:
     namespace: str = ""
     old_name: str = ""
     fields: tuple[FieldChange, ...] = field(default=())
+    content: str = ""  # added or removed: the whole object as YAML, secrets redacted
 
     @property
     def title(self) -> str:
@@ -70,18 +74,21 @@ def _resources_in(path: str, raw: bytes) -> Iterable[Resource]:
     if not name.endswith((".yaml", ".yml")) or name == "kustomization.yaml":
         return []
     try:
-        documents = parse_documents(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        documents = [doc for doc in parse_documents(text) if isinstance(doc, dict)]
     except (ManifestParseError, UnicodeDecodeError):
         return [Resource("File", path, "", path, {"unparsable": True})]
-    return [_resource(path, doc) for doc in documents if isinstance(doc, dict)]
+    # One object per file is what render writes; a file of several shows none whole.
+    whole = text if len(documents) == 1 else ""
+    return [_resource(path, doc, whole) for doc in documents]
 
 
-def _resource(path: str, doc: dict[str, Any]) -> Resource:
+def _resource(path: str, doc: dict[str, Any], text: str) -> Resource:
     metadata = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
     kind = str(doc.get("kind") or "Unknown")
     name = str(metadata.get("name") or path)
     namespace = str(metadata.get("namespace") or "")
-    return Resource(kind, name, namespace, path, _normalize(_expand_embedded(doc)))
+    return Resource(kind, name, namespace, path, _normalize(_expand_embedded(doc)), text)
 
 
 def _expand_embedded(doc: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +165,29 @@ def _renamed(old: Resource, new: Resource) -> ResourceChange:
 
 
 def _whole(resource: Resource, status: ResourceStatus) -> ResourceChange:
-    return ResourceChange(resource.kind, resource.name, status, resource.path, resource.namespace)
+    return ResourceChange(
+        resource.kind,
+        resource.name,
+        status,
+        resource.path,
+        resource.namespace,
+        content=_content(resource),
+    )
+
+
+def _content(resource: Resource) -> str:
+    """The object as YAML with every secret value replaced (all of a Secret's data)."""
+    try:
+        doc = parse_manifest_checked(resource.text) if resource.text else None
+    except ManifestParseError:
+        return ""
+    if not isinstance(doc, dict):
+        return ""
+    shown = {
+        key: redact_value(value, resource.kind in _SECRET_KINDS and key in _SECRET_KEYS)
+        for key, value in doc.items()
+    }
+    return dump_document(shown)
 
 
 def _pair_renames(

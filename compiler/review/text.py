@@ -8,7 +8,7 @@ from typing import Any
 
 from compiler.review.fields import FieldChange, format_path
 from compiler.review.lockdiff import Lifecycle, LockSummary, PinChange
-from compiler.review.model import EnvDiff, Review
+from compiler.review.model import EnvDiff, Review, group_identical
 from compiler.review.resources import ResourceChange
 
 Style = Callable[[str, str], str]
@@ -23,6 +23,8 @@ MARKS = {
 _COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "~": "\x1b[33m", ">": "\x1b[36m", "!": "\x1b[35m"}
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 JSON_FORMAT_VERSION = 1
+# An added object is shown whole up to here (a ModelAPI with its LiteLLM config is ~60).
+MAX_CONTENT_LINES = 80
 
 
 def format_value(value: Any) -> str:
@@ -55,11 +57,31 @@ def format_text(review: Review, *, color: bool = False) -> str:
     """The whole review for a terminal, ending with a Terraform-style plan line."""
     style: Style = _ansi if color else _plain
     lines = [f"modelplane diff against {short(review.base)}", ""]
-    for env in review.envs:
-        body = _lock_lines(env.lock, style) if review.lock_only else _env_lines(env, style)
-        lines += [*_notes(env), *body]
+    if review.lock_only:
+        for env in review.envs:
+            lines += [*_notes(env), *_lock_lines(env.lock, style)]
+    else:
+        lines += _destructive_lines(review, style)
+        for env in review.envs:
+            lines += _notes(env)
+        for env, names in group_identical(review.envs, whole=False):
+            lines += _env_lines(env, ", ".join(names), style)
     lines.append(_plan_line(review))
     return "\n".join(lines) + "\n"
+
+
+def _destructive_lines(review: Review, style: Style) -> list[str]:
+    """What the GitOps engine deletes when it syncs this change, first of all."""
+    gone = review.destructive
+    if not gone:
+        return []
+    head = f"! {len(gone)} resource(s) will be deleted when Argo CD / Flux prunes:"
+    lines = [style("!", head)]
+    for env, change in gone:
+        name = change.old_name if change.status == "renamed" else change.name
+        why = " (renamed: deleted, then created as " + change.name + ")" if change.old_name else ""
+        lines.append("  " + style("-", f"- {env}: {change.kind}/{name}") + why)
+    return [*lines, ""]
 
 
 def _notes(env: EnvDiff) -> Iterator[str]:
@@ -67,16 +89,29 @@ def _notes(env: EnvDiff) -> Iterator[str]:
         yield f"{env.env}: note: {note}"
 
 
-def _env_lines(env: EnvDiff, style: Style) -> Iterator[str]:
+def _env_lines(env: EnvDiff, names: str, style: Style) -> Iterator[str]:
     if not env.changes:
-        yield f"{env.env}: no changes"
+        yield f"{names}: no changes"
         return
     tally = ", ".join(f"{n} {k}" for k, n in counts(env.changes).items() if n)
-    yield style("", f"{env.env}: {tally}")
+    yield style("", f"{names}: {tally}")
     for change in env.changes:
         mark = MARKS[change.status]
         yield "  " + style(mark, f"{mark} {change.title}") + f"  ({change.path})"
         yield from ("      " + _field_line(f, style) for f in change.fields)
+        yield from ("      " + style(mark, line) for line in content_lines(change))
+
+
+def content_lines(change: ResourceChange, limit: int = MAX_CONTENT_LINES) -> list[str]:
+    """An added or removed object, line by line, marked like a diff (+ added, - removed)."""
+    if not change.content:
+        return []
+    mark = MARKS[change.status]
+    lines = change.content.splitlines()
+    shown = [f"{mark} {line}" for line in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"  ... {len(lines) - limit} more line(s)")
+    return shown
 
 
 def _field_line(change: FieldChange, style: Style) -> str:
@@ -157,6 +192,10 @@ def format_json(review: Review) -> str:
         "formatVersion": JSON_FORMAT_VERSION,
         "base": review.base,
         "changed": review.changed,
+        "destructive": [
+            {"environment": env, "kind": c.kind, "name": c.old_name or c.name, "status": c.status}
+            for env, c in review.destructive
+        ],
         "environments": [_env_json(env, review.lock_only) for env in review.envs],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -178,6 +217,7 @@ def _resource_json(change: ResourceChange) -> dict[str, Any]:
         "status": change.status,
         "oldName": change.old_name or None,
         "path": change.path,
+        "content": change.content or None,
         "fields": [
             {"path": format_path(f.path), "change": f.kind, "old": f.old, "new": f.new}
             for f in change.fields
