@@ -67,7 +67,9 @@ def build_access(
     key, hint = _env_key(provider, environ)
     if key is not None:
         return _key_access(style, key, hint)
-    if style in ("google", "azure", "aws") and _uses_chain(provider):
+    if style in ("google", "azure", "aws"):
+        # No discovery key named: a secretRef is the cluster's credential, so discovery
+        # uses this machine's cloud login (ADC, AWS chain, Entra), as in CI with OIDC.
         return _cloud_access(provider, style, environ, cloud)
     if style == "optional-bearer" or provider.credentials is None:
         return Access({}, None, (), "check the provider's credentials")
@@ -103,11 +105,6 @@ def _cloud_access(
         return Access({}, cloud.aws_auth(region or "us-east-1", environ), (), hint)
     token = cloud.google_token() if style == "google" else cloud.azure_token(AZURE_DATA_SCOPE)
     return Access({"Authorization": f"Bearer {token}"}, None, (token,), hint)
-
-
-def _uses_chain(provider: ProviderSpec) -> bool:
-    # Without any credentials block a cloud provider has no other way to authenticate.
-    return provider.credentials is None or provider.credentials.workload_identity
 
 
 def _chain_hint(provider: ProviderSpec) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from compiler.errors import Diagnostic
 from compiler.inventory.agentops_fit import check_agentops_fit
+from compiler.inventory.params import check_params
 from compiler.inventory.rules import At, error, locator
 from compiler.models.inventory import Model, ModelApi
 from compiler.models.providers import Provider
@@ -27,9 +28,17 @@ def check_serving(env: ResolvedEnvironment, models: Mapping[str, Model]) -> Iter
     for provider in env.providers:
         if provider.name in used:
             yield from _cluster_credential(env, provider)
+    yield from check_params(env)
     if "agentops" in env.environment.targets:
         yield from check_agentops_fit(env)
     for api in env.model_apis:
+        if api.mode == "Hosted" and "auth" in api.model_fields_set and not api.auth.none:
+            yield error(
+                env.locate("modelApis", api.name, ("auth",)),
+                "invalid-value",
+                f"Hosted model API {api.name!r} runs Ollama, which cannot check a master key",
+                hint="drop auth, or serve the model through a Proxy model API",
+            )
         if "kaos" in env.environment.targets and api.mode == "Proxy":
             yield from _oauth2_only(env, api, models)
         if env.environment.policies.require_proxy_auth:

@@ -1,8 +1,8 @@
-"""The example repository's Azure, Bedrock and Ollama snapshots, as the adapters produce them.
+"""Every snapshot of the example repository, as the adapters produce them.
 
-The provider answers below follow each API's documented response shape (ids and dates are
-illustrative). `python -m tests.discovery.example_snapshots` rewrites the snapshot files
-by running the real adapters against a loopback server that serves these answers;
+The provider answers (example_answers.py and below) follow each API's documented shape
+(ids and dates are illustrative). `python -m tests.discovery.example_snapshots` rewrites
+the snapshot files by running the real adapters against a loopback server serving them;
 tests/discovery/test_example_snapshots.py checks the committed files are exactly that.
 """
 
@@ -19,12 +19,17 @@ from compiler.discovery.run import DiscoveryOptions, discover_jobs
 from compiler.inventory.load import load_environment
 from compiler.models.snapshot import Snapshot, snapshot_to_json
 from compiler.project import Project
+from tests.discovery import example_answers as answers
 from tests.discovery.conftest import FakeCloud
 from tests.discovery.server import FakeProvider, json_reply
 
 FETCHED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-ENVIRONMENTS = {"prod": ("azure", "bedrock", "ollama"), "staging": ("azure", "bedrock", "ollama")}
-ENVIRONMENTS["dev"] = ("ollama",)
+_SHARED = ("openai", "anthropic", "gemini", "vllm", "ollama")
+ENVIRONMENTS = {
+    "prod": (*_SHARED, "azure", "bedrock", "corpgateway", "vertex"),
+    "staging": (*_SHARED, "azure", "bedrock", "corpgateway", "vertex"),
+    "dev": (*_SHARED, "openrouter"),
+}
 
 
 def _day(text: str) -> int:
@@ -138,8 +143,30 @@ OLLAMA_TAGS = {
 }
 
 
+# Providers whose list paths would clash on one loopback server get a prefix of their own.
+_PATHS = {"vllm": "/vllm", "openrouter": "/openrouter", "corpgateway": "/corp"}
+KEYS = (
+    "CORP_GATEWAY_API_KEY",
+    "AZURE_OPENAI_API_KEY",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "GEMINI_API_KEY",
+    "OPENROUTER_API_KEY",
+)
+
+
 def _serve(server: FakeProvider) -> None:
     server.add("/openai/v1/models", json_reply(AZURE_MODELS))
+    server.add("/models", json_reply(answers.OPENAI_MODELS))
+    server.add("/v1/models", json_reply(answers.ANTHROPIC_MODELS))
+    for alias, target in answers.ANTHROPIC_ALIASES.items():
+        server.add(f"/v1/models/{alias}", json_reply(answers.anthropic_model(target)))
+    server.add("/v1beta/models", json_reply(answers.GEMINI_MODELS))
+    server.add("/vllm/models", json_reply(answers.VLLM_MODELS))
+    server.add("/openrouter/models", json_reply(answers.OPENROUTER_MODELS))
+    server.add("/corp/models", json_reply(answers.CORP_GATEWAY_MODELS))
+    server.add("/v1beta1/publishers/google/models", json_reply(answers.VERTEX_GOOGLE_MODELS))
     server.add("/foundation-models", json_reply(BEDROCK_FOUNDATION))
     server.add("/inference-profiles", json_reply(BEDROCK_PROFILES))
     server.add("/api/tags", json_reply(OLLAMA_TAGS))
@@ -153,8 +180,9 @@ def generate(project: Project) -> Iterator[tuple[Path, str]]:
             resolved = load_environment(project, env, scope="models")
             for provider in (p for p in resolved.providers if p.name in names):
                 real = provider.base_url or ""
-                local = provider.model_copy(update={"endpoint": server.url})
-                environ = {"AZURE_OPENAI_API_KEY": "example", "AWS_BEARER_TOKEN_BEDROCK": "x"}
+                path = _PATHS.get(provider.name, "")
+                local = provider.model_copy(update={"endpoint": server.url + path})
+                environ = dict.fromkeys(KEYS, "example")
                 if provider.type == "bedrock":  # the example signs; a bearer keeps it offline
                     local = _with_bearer(local)
                 options = DiscoveryOptions(cloud=FakeCloud(), now=lambda: FETCHED)
@@ -174,7 +202,10 @@ def _with_bearer(provider: Any) -> Any:
 
 def _real_source(snapshot: Snapshot, local: str, real: str) -> Snapshot:
     assert snapshot.source is not None
-    source = snapshot.source.model_copy(update={"url": snapshot.source.url.replace(local, real)})
+    path = snapshot.source.url.removeprefix(local)
+    for prefix in _PATHS.values():
+        path = path.removeprefix(prefix)
+    source = snapshot.source.model_copy(update={"url": real + path})
     return snapshot.model_copy(update={"source": source})
 
 

@@ -275,3 +275,68 @@ def test_hosted_ollama_pins_the_snapshots_digest_into_the_pod_template(example: 
     after = _modelapi(example, "prod", "llama")["spec"]
     assert after["hostedConfig"]["model"] == "llama3.2:latest"
     assert after["container"]["env"] != before
+
+
+def test_an_unknown_call_parameter_is_warned_at_its_line(example: Path) -> None:
+    _edit(
+        example / "inventory/models.yaml",
+        "    params:\n      temperature: 0.2\n",
+        "    params:\n      temprature: 0.2\n"
+        "      thinking: {type: enabled, budget_tokens: 2048}\n",
+    )
+    result = run_cli("render", "--env", "prod", cwd=example)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "inventory/models.yaml:9:19: warning[unknown-param]: params.temprature is not a call "
+        "parameter modelplane knows for openai providers" in result.stderr
+    )
+    assert "params.thinking" not in result.stderr
+
+
+def test_serving_mistakes_are_located_errors(example: Path) -> None:
+    _edit(
+        example / "inventory/providers.yaml",
+        "    credentials: {none: true}\n",
+        "    credentials: {none: true}\n    tls: {insecureSkipVerify: true}\n",
+    )
+    # vLLM reads a per-route ssl_verify; an OpenAI-SDK gateway does not.
+    _edit(
+        example / "inventory/providers.yaml",
+        "      caSecretRef: {name: corp-root-ca, key: ca.crt}\n",
+        "      insecureSkipVerify: true\n",
+    )
+    _edit(
+        example / "inventory/model-apis.yaml",
+        "    hosted:\n      model: llama-hosted\n",
+        "    hosted:\n      model: llama-hosted\n    auth: {secretRef: {name: k, key: k}}\n",
+    )
+    (example / "inventory/extra.yaml").write_text(
+        "providers:\n"
+        "  - name: sso\n"
+        "    type: openai-compatible\n"
+        "    endpoint: https://sso-gw.example.com/v1\n"
+        "    credentials:\n"
+        "      oauth2:\n"
+        "        tokenURL: https://login.example.com/token\n"
+        "        clientIdSecretRef: {name: sso, key: id}\n"
+        "        clientSecretSecretRef: {name: sso, key: secret}\n"
+        "models:\n  - {name: sso-chat, provider: sso, model: m, allowUndiscovered: true}\n"
+        "modelApis:\n  - {name: sso, mode: Proxy, models: [sso-chat], route: {enabled: false}}\n",
+        encoding="utf-8",
+    )
+    dev = example / "environments/dev/environment.yaml"
+    _edit(dev, "  providers: [openai,", "  providers: [sso, openai,")
+    _edit(dev, "    - chat-default\n", "    - sso-chat\n    - chat-default\n")
+    _edit(dev, "modelApis: [chat,", "modelApis: [sso, chat,")
+    result = run_cli("render", "--env", "dev", "--check", cwd=example)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error[" in line]
+    codes = sorted(line.split("error[")[1].split("]")[0] for line in errors)
+    assert codes == ["invalid-value", "oauth2-not-served"], result.stderr
+    assert "inventory/extra.yaml:7:9: error[oauth2-not-served]" in result.stderr
+    assert "Ollama, which cannot check a master key" in result.stderr
+    staging = run_cli("render", "--env", "staging", "--check", cwd=example)
+    assert "error[insecure-tls-proxy-wide]" in staging.stderr
+    assert "for openai-compatible providers, so skipping verification for 'corpgateway'" in (
+        staging.stderr
+    )

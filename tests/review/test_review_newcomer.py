@@ -91,7 +91,11 @@ def test_a_removed_provider_is_drawn(repo):
         "providers: [openai, anthropic, gemini, vllm, ollama]",
     )
     edit(env, "    - router-auto\n", "")
-    edit(env, "models: [reasoning, gemini-flash, router-auto]", "models: [reasoning, gemini-flash]")
+    edit(
+        env,
+        "models: [reasoning, gemini-flash, router-auto, llama-internal]",
+        "models: [reasoning, gemini-flash, llama-internal]",
+    )
     run("lock", "--env", "dev")
     markdown = run("diff", "--env", "dev", "--format", "markdown")
     assert 'provider_openrouter[("openrouter (removed)")]' in markdown
