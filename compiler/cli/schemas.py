@@ -1,4 +1,4 @@
-"""`modelplane schemas import`: convert real CRDs into the repository's schemas/."""
+"""`modelplane schemas import|editor`: CRD schemas to validate against, editor schemas."""
 
 from __future__ import annotations
 
@@ -56,3 +56,27 @@ def import_command(ctx: Context, sources: tuple[Path, ...], into: Path | None) -
         say(ctx, f"wrote {project.relative(path)}")
     set_result(ctx, filesWritten=[project.relative(p) for p in written])
     return ExitCode.OK
+
+
+@command.command(
+    name="editor",
+    epilog=examples(
+        "modelplane schemas editor            # after upgrading modelplane",
+        "modelplane schemas editor --check    # CI: exit 1 if they are stale",
+    ),
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a schema is stale.")
+@format_option
+@click.pass_obj
+def editor_command(ctx: Context, check: bool) -> ExitCode:
+    """Write the editor JSON Schemas of this release into schemas/ (where modelines point)."""
+    from compiler.pipeline.init import editor_schemas
+
+    stale = editor_schemas(current_project(ctx), check=check)
+    verb = "stale" if check else "wrote"
+    for path in stale:
+        say(ctx, f"{verb} {path}")
+    if not stale:
+        say(ctx, "editor schemas up to date")
+    set_result(ctx, **({"stale": stale} if check else {"filesWritten": stale}))
+    return ExitCode.FINDINGS if check and stale else ExitCode.OK

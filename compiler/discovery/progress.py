@@ -13,7 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from compiler.discovery.base import DiscoveryFailure
@@ -50,7 +50,8 @@ class LineProgress:
 
     def finished(self, provider: str, models: int, failure: DiscoveryFailure | None) -> None:
         """Log the result."""
-        result = f"failed: {failure}" if failure else f"{models} models"
+        # The hint is printed once, under the problem the run reports at its end.
+        result = f"failed: {replace(failure, hint='')}" if failure else f"{models} models"
         self._line(f"discover {provider}: {result}")
 
     def _line(self, text: str) -> None:

@@ -21,6 +21,7 @@ from compiler.project import ROOT_MARKERS, Project
 from compiler.scaffold import (
     KEPT_IF_PRESENT,
     copied_environment,
+    editor_schema_files,
     environment_files,
     repository_files,
 )
@@ -82,6 +83,23 @@ def add_environment(
     return _finish(project, env, written, ())
 
 
+def editor_schemas(project: Project, *, check: bool) -> list[str]:
+    """Bring `schemas/*.schema.json` up to this release; the stale (or written) paths.
+
+    They are what editors complete against: after upgrading modelplane, they describe
+    the inventory language of the new release only once rewritten.
+    """
+    stale = [
+        path
+        for path, data in editor_schema_files().items()
+        if not (project.root / path).is_file() or (project.root / path).read_bytes() != data
+    ]
+    if not check:
+        for path in stale:
+            atomic_write_bytes(project.root / path, editor_schema_files()[path])
+    return stale
+
+
 def _copied_files(project: Project, env: str, source: str, namespace: str) -> dict[str, bytes]:
     """The source's environment file (new namespace), lock and snapshots, by path.
 
@@ -102,6 +120,8 @@ def _copied_files(project: Project, env: str, source: str, namespace: str) -> di
         )
     target = project.relative(project.environment_dir(env))
     text = project.environment_file(source).read_text(encoding="utf-8")
+    # A path into the source's own folder (gitops.path) must name the new one.
+    text = text.replace(f"environments/{source}/", f"environments/{env}/")
     files = {
         f"{target}/{project.environment_file(source).name}": copied_environment(text, namespace)
     }

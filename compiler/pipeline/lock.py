@@ -10,6 +10,7 @@ from compiler.errors import (
     Diagnostic,
     Location,
     UsageError,
+    in_environment,
     known_hint,
 )
 from compiler.inventory.load import load_environment, read_inventory
@@ -93,8 +94,9 @@ def _resolve_lock(
     existing, current_text = read_lockfile(project, env)
     result = resolve_lock(resolved, read_snapshots(project, resolved), existing, options)
     orphans = orphaned_snapshots(project, resolved)
-    result = dataclasses.replace(result, warnings=(*resolved.warnings, *result.warnings, *orphans))
-    stale = tuple(stale_lock_problems(project, resolved, result, current_text))
+    warnings = in_environment((*resolved.warnings, *result.warnings, *orphans), env)
+    result = dataclasses.replace(result, warnings=tuple(warnings))
+    stale = tuple(in_environment(stale_lock_problems(project, resolved, result, current_text), env))
     return result, current_text, stale
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from compiler.render.targets.kaos_litellm import KEYLESS_PLACEHOLDER
-from tests.helpers import run_cli
+from tests.helpers import REPO_ROOT, run_cli
 from tests.integration.litellm_proxy import ensure_google_auth_overlay, ensure_litellm_venv
 from tests.integration.private_ca import create_private_ca
 from tests.integration.proxy_runtime import Pod, load_documents, pod_for, request, run_pod
@@ -312,3 +312,32 @@ def _jwt_issuer(seen: Seen) -> str:
     assertion = seen.body["assertion"][0] if isinstance(seen.body, dict) else ""
     payload = assertion.split(".")[1]
     return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["iss"])
+
+
+def test_the_examples_enterprise_pod_starts_with_its_ca_bundle_and_master_key(
+    tmp_path: Path,
+) -> None:
+    """The committed prod ModelAPI, run as rendered: CA bundle built, key enforced."""
+    venv = ensure_litellm_venv()
+    ca = create_private_ca(tmp_path / "ca")
+    [doc] = load_documents(REPO_ROOT / "environments/prod/manifests/modelapis/enterprise.yaml")
+    refs = [
+        e["valueFrom"]["secretKeyRef"] for e in doc["spec"]["container"]["env"] if "valueFrom" in e
+    ]
+    secrets: dict[str, dict[str, str]] = {}
+    for ref in refs:
+        secrets.setdefault(ref["name"], {})[ref["key"]] = f"test-{ref['name']}"
+    secrets["corp-root-ca"] = {"ca.crt": ca.ca_pem.read_text(encoding="utf-8")}
+    pod = pod_for(doc, secrets, tmp_path / "pod")
+    master = secrets["enterprise-master-key"]["master-key"]
+    with run_pod(pod, tmp_path / "pod", venv, AMBIENT_AWS) as base:
+        bundle = Path(
+            pod.env["SSL_CERT_FILE"].replace(
+                "/etc/modelplane", str(tmp_path / "pod" / "etc" / "modelplane")
+            )
+        )
+        assert bundle.read_text(encoding="utf-8").endswith(ca.ca_pem.read_text(encoding="utf-8"))
+        assert request(f"{base}/v1/models")[0] == 401
+        status, body = request(f"{base}/v1/models", key=master)
+        assert status == 200
+        assert sorted(m["id"] for m in body["data"]) == sorted(doc["spec"]["proxyConfig"]["models"])

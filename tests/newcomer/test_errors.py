@@ -135,7 +135,7 @@ def test_a_missing_key_hint_is_not_repeated(repo, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     result = run("discover", "--env", "dev", "--provider", "openai")
     assert result.exit_code == 4
-    assert result.stderr.count("export OPENAI_API_KEY") <= 2  # progress line + hint
+    assert result.stderr.count("export OPENAI_API_KEY") == 1  # the hint, once
     problem = [line for line in result.stderr.splitlines() if "error[discovery-failed]" in line]
     assert problem and problem[0].endswith("OPENAI_API_KEY is not set"), result.stderr
     assert "  = hint: export OPENAI_API_KEY" in result.stderr

@@ -229,3 +229,32 @@ def test_env_add_refuses_existing_and_unknown_source(empty):
     assert "--from names unknown environment 'dve'" in unknown.stderr
     assert "known environments: dev" in unknown.stderr
     assert not (empty / "environments/qa").exists()
+
+
+def test_schemas_editor_rewrites_stale_editor_schemas(empty):
+    assert run("init").exit_code == 0
+    assert run("schemas", "editor", "--check").exit_code == 0
+    (empty / "schemas/inventory.schema.json").write_text("{}\n")
+    check = run("schemas", "editor", "--check")
+    assert check.exit_code == 1 and "stale schemas/inventory.schema.json" in check.stdout
+    assert (empty / "schemas/inventory.schema.json").read_text() == "{}\n"
+    assert run("schemas", "editor").exit_code == 0
+    assert (empty / "schemas/inventory.schema.json").read_text() == (
+        schema_files()["inventory.schema.json"]
+    )
+
+
+def test_env_add_from_points_gitops_at_its_own_folder(empty):
+    assert run("init").exit_code == 0
+    dev = empty / "environments/dev/environment.yaml"
+    dev.write_text(
+        dev.read_text()
+        + "gitops:\n  engine: argocd\n  repoURL: https://git.example.com/llm.git\n"
+        + "  path: environments/dev/manifests\n"
+    )
+    assert run("render", "--env", "dev").exit_code == 0
+    assert run("env", "add", "qa", "--from", "dev").exit_code == 0
+    text = (empty / "environments/qa/environment.yaml").read_text()
+    assert "path: environments/qa/manifests" in text
+    app = (empty / "environments/qa/gitops").rglob("*.yaml")
+    assert any("environments/qa/manifests" in p.read_text() for p in app)

@@ -8,7 +8,7 @@ no schema can express (`check`). Targets are pure: values in, planned documents 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,7 +18,7 @@ from compiler.models.artifacts import JsonPath, PlannedDocument, RenderedDocumen
 from compiler.models.environment import GitOps, Policies
 from compiler.models.findings import Finding
 from compiler.models.lock import Lockfile
-from compiler.models.resolved import ResolvedEnvironment
+from compiler.models.resolved import ItemSource, ResolvedEnvironment
 from compiler.project import GITOPS_DIR, MANIFESTS_DIR
 
 MANAGED_BY = {"app.kubernetes.io/managed-by": "modelplane"}
@@ -89,12 +89,49 @@ def metadata(env: ResolvedEnvironment, name: str, **extra: str) -> dict[str, Any
     return {"name": name, "namespace": env.environment.namespace, "labels": labels(env, **extra)}
 
 
+class LazyOrigins(MutableMapping[JsonPath, Location]):
+    """Field origins located on first use, not when planned.
+
+    Only a finding asks where a field came from, and most documents have none: locating
+    every field of every document up front cost ~10% of planning a large environment.
+    """
+
+    __slots__ = ("_fields", "_found", "_source")
+
+    def __init__(self, source: ItemSource, fields: Mapping[JsonPath, tuple[str, ...]]) -> None:
+        self._source = source
+        self._fields = dict(fields)
+        self._found: dict[JsonPath, Location] = {}
+
+    def __getitem__(self, target: JsonPath) -> Location:
+        found = self._found.get(target)
+        if found is None:
+            found = self._found[target] = self._source.locate(self._fields[target])
+        return found
+
+    def __setitem__(self, target: JsonPath, location: Location) -> None:
+        self._found[target] = location
+        self._fields.setdefault(target, ())
+
+    def __delitem__(self, target: JsonPath) -> None:
+        del self._fields[target]
+        self._found.pop(target, None)
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __contains__(self, target: object) -> bool:
+        return target in self._fields
+
+
 def origins(
     env: ResolvedEnvironment, kind: str, name: str, fields: Mapping[JsonPath, tuple[str, ...]]
-) -> dict[JsonPath, Location]:
-    """Where each rendered field came from in the inventory item `kind`/`name`."""
-    source = env.sources[(kind, name)]
-    return {target: source.locate(path) for target, path in fields.items()}
+) -> LazyOrigins:
+    """Where each rendered field came from in the inventory item `kind`/`name` (lazily)."""
+    return LazyOrigins(env.sources[(kind, name)], fields)
 
 
 def gitops_context(env: ResolvedEnvironment, gitops: GitOps, namespace: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ never the value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from compiler.models.artifacts import JsonPath, RenderedDocument
 from compiler.models.findings import Finding
@@ -56,18 +56,21 @@ def _strings(value: object, path: JsonPath) -> list[tuple[JsonPath, str]]:
     trail = list(path)
 
     def walk(node: object) -> None:
-        kind = type(node)
-        if kind is str or (kind not in _CONTAINERS and isinstance(node, str)):
-            if len(node) >= _SHORTEST:  # type: ignore[arg-type]
-                found.append((tuple(trail), node))  # type: ignore[arg-type]
-        elif kind is dict or (kind is not list and isinstance(node, dict)):
-            for key, child in node.items():  # type: ignore[attr-defined]
+        if type(node) is dict or (type(node) not in _LEAVES and isinstance(node, dict)):
+            children: Iterable[tuple[str | int, object]] = node.items()
+        elif type(node) is list or (type(node) not in _LEAVES and isinstance(node, list)):
+            children = enumerate(node)
+        else:
+            if isinstance(node, str) and len(node) >= _SHORTEST:
+                found.append((tuple(trail), node))
+            return
+        for key, child in children:
+            kind = type(child)
+            if kind is str:  # most values: handled here rather than by a call each
+                if len(child) >= _SHORTEST:  # type: ignore[arg-type]
+                    found.append(((*trail, key), child))  # type: ignore[arg-type]
+            elif kind not in _SCALARS:
                 trail.append(key)
-                walk(child)
-                trail.pop()
-        elif kind is list or isinstance(node, list):
-            for index, child in enumerate(node):  # type: ignore[arg-type]
-                trail.append(index)
                 walk(child)
                 trail.pop()
 
@@ -75,7 +78,8 @@ def _strings(value: object, path: JsonPath) -> list[tuple[JsonPath, str]]:
     return found
 
 
-_CONTAINERS = frozenset({dict, list, int, float, bool, type(None)})
+_SCALARS = frozenset({int, float, bool, type(None)})
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 _SHORTEST = 20
 
 
