@@ -40,7 +40,7 @@ def phases(root: Path, env: str) -> list[Measure]:
         lambda: modules["resolve_environment"](project, env, registry, inventory),
     )
     lock = _timed(measures, "read + check lock", lambda: modules["current_lock"](project, resolved))
-    folders = _timed(
+    folders, _problems = _timed(
         measures,
         "plan + templates + emit + parse back",
         lambda: modules["render_folders"](project, resolved, lock, registry),

@@ -16,6 +16,7 @@ LOCK_FILE = "models.lock"
 SNAPSHOTS_DIR = "snapshots"
 MANIFESTS_DIR = "manifests"
 GITOPS_DIR = "gitops"
+SEALED_SECRETS_DIR = "sealed-secrets"
 INDEX_FILE = ".modelplane-index.json"
 INVENTORY_SCHEMA_FILE = "inventory.schema.json"
 ENVIRONMENT_SCHEMA_FILE = "environment.schema.json"
@@ -73,6 +74,10 @@ class Project:
     def snapshots_dir(self, env: str) -> Path:
         """`environments/<env>/snapshots/`."""
         return self.environment_dir(env) / SNAPSHOTS_DIR
+
+    def sealed_secrets_dir(self, env: str) -> Path:
+        """`environments/<env>/sealed-secrets/`: committed SealedSecrets (`modelplane seal`)."""
+        return self.environment_dir(env) / SEALED_SECRETS_DIR
 
     def manifests_dir(self, env: str) -> Path:
         """`environments/<env>/manifests/`."""

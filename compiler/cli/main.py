@@ -156,11 +156,12 @@ def _register() -> None:
         promote,
         render,
         schemas,
+        seal,
         validate,
     )
 
     commands = (init, env, discover, lock, outdated, promote, render, validate, diff, models)
-    for module in (*commands, schemas, completion):
+    for module in (*commands, schemas, completion, seal):
         cli.add_command(module.command)
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from compiler.errors import Diagnostic, Severity
 from compiler.inventory.rules import HOSTNAME, At, error, locator, served_references
 from compiler.inventory.serving import check_serving
+from compiler.inventory.targets import check_targets
 from compiler.models.inventory import Model, ModelApi
 from compiler.models.providers import Provider
 
@@ -39,6 +40,7 @@ def check_environment(env: ResolvedEnvironment, scope: Scope = "all") -> Iterato
     yield from _check_settings(env)
     yield from _check_not_empty(env)
     yield from _check_routes_unique(env)
+    yield from check_targets(env)
     yield from check_serving(env, models)
 
 

@@ -47,13 +47,25 @@ class ExternalSecretsSettings(BaseModel):
     refresh_interval: Duration = Field(default="1h", alias="refreshInterval")
 
 
+class SealedSecretsSettings(BaseModel):
+    """Settings of the SealedSecrets backend."""
+
+    model_config = STRICT
+
+    certificate: Annotated[str, StringConstraints(min_length=1, pattern=r"^[^/\\].*$")] = Field(
+        description="The controller's public certificate (kubeseal --fetch-cert), a path "
+        "relative to the repository root."
+    )
+
+
 class Secrets(BaseModel):
     """How credentials reach the cluster."""
 
     model_config = STRICT
 
-    backend: Literal["existing", "external-secrets"] = "existing"
+    backend: Literal["existing", "external-secrets", "sealed-secrets"] = "existing"
     external_secrets: ExternalSecretsSettings | None = Field(default=None, alias="externalSecrets")
+    sealed_secrets: SealedSecretsSettings | None = Field(default=None, alias="sealedSecrets")
 
 
 class Policies(BaseModel):
@@ -207,6 +219,47 @@ class GitOps(BaseModel):
         return self
 
 
+TargetName = Literal["agentops", "kaos", "kagent", "flokoa", "kthena"]
+
+
+class TargetModels(BaseModel):
+    """Which logical models one operator receives."""
+
+    model_config = STRICT
+
+    models: tuple[Name, ...] | None = Field(
+        default=None, description="Logical models rendered for this operator; default: all."
+    )
+
+
+class KagentSettings(TargetModels):
+    """kagent: ModelConfigs per model, optional ModelProviderConfigs and proxy routing."""
+
+    namespace: Name = Field(
+        default="kagent", description="kagent's own namespace (its UI reads providers there)."
+    )
+    model_provider_configs: bool = Field(
+        default=False,
+        alias="modelProviderConfigs",
+        description="Render a ModelProviderConfig per provider for kagent's UI.",
+    )
+    via_proxy: Name | None = Field(
+        default=None,
+        alias="viaProxy",
+        description="A Proxy model API: its models reach kagent through that LiteLLM proxy.",
+    )
+
+
+class FlokoaSettings(TargetModels):
+    """Flokoa: which CRD generation the cluster runs."""
+
+    crd: Literal["head", "chart"] = Field(
+        default="head",
+        description="head: Model.spec.settings (operator at HEAD); chart: the Helm chart's "
+        "older Model CRD with spec.parameters.",
+    )
+
+
 class Environment(BaseModel):
     """`environments/<env>/environment.yaml`."""
 
@@ -221,9 +274,12 @@ class Environment(BaseModel):
     labels: Annotated[dict[str, str], AfterValidator(check_labels)] = Field(
         default_factory=dict, description="Added to every object."
     )
-    targets: tuple[Literal["agentops", "kaos"], ...] = Field(
+    targets: tuple[TargetName, ...] = Field(
         default=("agentops", "kaos"), description="Operators to render for."
     )
+    kagent: KagentSettings = Field(default_factory=KagentSettings)
+    flokoa: FlokoaSettings = Field(default_factory=FlokoaSettings)
+    kthena: TargetModels = Field(default_factory=TargetModels)
     kubernetes_version: Annotated[str, StringConstraints(pattern=r"^1\.\d+$")] | None = Field(
         default=None,
         alias="kubernetesVersion",

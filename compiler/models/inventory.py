@@ -19,6 +19,29 @@ class Requirements(BaseModel):
     capabilities: tuple[str, ...] = ()
 
 
+class SplitTarget(BaseModel):
+    """Another logical model that receives a share of this name's traffic."""
+
+    model_config = STRICT
+
+    model: Name = Field(description="A logical model (with its own provider and pin).")
+    weight: int = Field(ge=1, le=99, description="Percent of requests it receives.")
+
+
+class RateLimit(BaseModel):
+    """Token budget per time unit for one logical name (Kthena ModelRoute rateLimit)."""
+
+    model_config = STRICT
+
+    input_tokens_per_unit: int | None = Field(
+        default=None, alias="inputTokensPerUnit", ge=1, le=2**31 - 1
+    )
+    output_tokens_per_unit: int | None = Field(
+        default=None, alias="outputTokensPerUnit", ge=1, le=2**31 - 1
+    )
+    unit: Literal["second", "minute", "hour", "day", "month"] = "second"
+
+
 class Model(BaseModel):
     """A logical model name that consumers ask for, bound to one provider."""
 
@@ -38,6 +61,14 @@ class Model(BaseModel):
     fallbacks: tuple[Name, ...] = Field(default=(), description="Logical models to try next.")
     params: Params = Field(default_factory=dict, description="Call parameters.")
     requires: Requirements = Field(default_factory=Requirements)
+    split: tuple[SplitTarget, ...] = Field(
+        default=(),
+        description="Send part of this name's traffic to other logical models (Kthena); "
+        "this model keeps the rest.",
+    )
+    rate_limit: RateLimit | None = Field(
+        default=None, alias="rateLimit", description="Token rate limit of this name (Kthena)."
+    )
 
 
 class Route(BaseModel):

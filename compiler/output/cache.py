@@ -64,7 +64,9 @@ def inputs_keys(project: Project, envs: Sequence[str]) -> dict[str, str]:
         digest = hashlib.sha256(f"modelplane {__version__}\n".encode())
         digest.update(shared)
         own = [project.environment_file(env), project.lock_file(env)]
-        digest.update(_digest_files(project, [*own, *_files_under(project.snapshots_dir(env))]))
+        own += _files_under(project.snapshots_dir(env))
+        own += _files_under(project.sealed_secrets_dir(env))  # committed SealedSecrets
+        digest.update(_digest_files(project, own))
         keys[env] = digest.hexdigest()
     return keys
 

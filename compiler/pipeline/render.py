@@ -33,14 +33,14 @@ from compiler.output.write import (
 from compiler.pipeline import parallel
 from compiler.pipeline.environments import (
     current_lock,
-    pod_spec_keys,
     resolve_environment,
     validation_context,
 )
 from compiler.pipeline.outcomes import Prepared, check_render, finish_render
 from compiler.pipeline.outcomes import RenderOutcome as RenderOutcome
+from compiler.pipeline.sealed import plan_input
 from compiler.project import GITOPS_DIR, INDEX_FILE, MANIFESTS_DIR, Project
-from compiler.render.plan import plan_environment
+from compiler.render.plan import plan_environment, plan_problems
 from compiler.render.targets import TARGETS
 from compiler.render.targets.base import PlanInput
 from compiler.render.templates import render_documents
@@ -176,8 +176,8 @@ def render_tree(
     registry: SchemaRegistry,
 ) -> RenderedEnvironment:
     """Every output tree of an environment, validated, in memory."""
-    folders = render_folders(project, resolved, lockfile, registry)
-    diagnostics = [
+    folders, problems = render_folders(project, resolved, lockfile, registry)
+    diagnostics = problems + [
         d
         for folder, documents in folders
         for d in check_documents(
@@ -205,12 +205,14 @@ def _units(documents: Sequence[RenderedDocument]) -> tuple[str, ...]:
 
 def render_folders(
     project: Project, resolved: ResolvedEnvironment, lockfile: Lockfile, registry: SchemaRegistry
-) -> list[tuple[str, list[RenderedDocument]]]:
-    """Rendered documents per output folder: manifests first, then gitops."""
-    manifests = project.relative(project.manifests_dir(resolved.name))
-    given = PlanInput(resolved, lockfile, pod_spec_keys(registry), manifests)
+) -> tuple[list[tuple[str, list[RenderedDocument]]], list[Diagnostic]]:
+    """Rendered documents per output folder (manifests first); planning problems (errors stop)."""
+    given = plan_input(project, resolved, lockfile, registry)
+    problems = [*given.sealed.problems, *plan_problems(given)]
+    if has_errors(problems):
+        raise RenderError(problems)
     planned = _sharded(given, plan_environment(given))
-    return [
+    folders = [
         (
             folder,
             render_documents(
@@ -221,6 +223,7 @@ def render_folders(
         )
         for folder, plans in planned.items()
     ]
+    return folders, problems
 
 
 def _sharded(

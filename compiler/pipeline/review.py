@@ -26,6 +26,7 @@ from compiler.models.snapshot import Snapshot
 from compiler.pipeline.environments import resolve_environment
 from compiler.pipeline.render import render_tree
 from compiler.project import ENVIRONMENT_FILE, LOCK_FILE, MANIFESTS_DIR, SNAPSHOTS_DIR, Project
+from compiler.render.targets.consumers import MODEL_LABEL, model_resources
 from compiler.review.catalog import CatalogRow, catalog_rows
 from compiler.review.lockdiff import LockSide, Usage, summarize_lock
 from compiler.review.model import EnvDiff, Review, Topology
@@ -176,7 +177,18 @@ def _manifest_usage(resources: Mapping[ResourceKey, Resource]) -> Usage:
         if r.kind == "HTTPRoute"
         and API_LABEL in (labels := (r.data.get("metadata") or {}).get("labels") or {})
     }
-    return _usage_from(served, routes)
+    usage = _usage_from(served, routes)
+    return Usage(usage.model_apis, usage.routes, _labelled_resources(resources))
+
+
+def _labelled_resources(resources: Mapping[ResourceKey, Resource]) -> dict[str, tuple[str, ...]]:
+    """Committed per-model objects (kagent, Flokoa, Kthena), by their model label."""
+    found: dict[str, set[str]] = {}
+    for r in resources.values():
+        model = ((r.data.get("metadata") or {}).get("labels") or {}).get(MODEL_LABEL)
+        if isinstance(model, str) and r.kind not in ("ModelAPI", "HTTPRoute"):
+            found.setdefault(model, set()).add(f"{r.kind}/{r.name}")
+    return {m: tuple(sorted(k)) for m, k in found.items()}
 
 
 def _merged_usage(first: Usage, second: Usage) -> Usage:
@@ -187,7 +199,11 @@ def _merged_usage(first: Usage, second: Usage) -> Usage:
             k: tuple(sorted(set(a.get(k, ())) | set(b.get(k, ())))) for k in a.keys() | b.keys()
         }
 
-    return Usage(merge(first.model_apis, second.model_apis), merge(first.routes, second.routes))
+    return Usage(
+        merge(first.model_apis, second.model_apis),
+        merge(first.routes, second.routes),
+        merge(first.resources, second.resources),
+    )
 
 
 def _base_lock_side(tree: GitTree, folder: str) -> LockSide:
@@ -225,7 +241,9 @@ def _base_unreadable(path: str, exc: Exception) -> CompilerError:
 
 def _usage(side: _Env) -> Usage:
     topology = _topology(side)
-    return _usage_from(topology.model_apis, topology.routes)
+    usage = _usage_from(topology.model_apis, topology.routes)
+    resources = model_resources(side.resolved) if side.resolved is not None else {}
+    return Usage(usage.model_apis, usage.routes, resources)
 
 
 def _usage_from(served: Mapping[str, tuple[str, ...]], routes: Mapping[str, str]) -> Usage:
@@ -254,7 +272,13 @@ def _topology(side: _Env) -> Topology:
         api.name: api.models + ((api.hosted.model,) if api.hosted else ()) for api in env.model_apis
     }
     providers = {m.name: m.provider for m in env.models}
-    return Topology(gateway.parent_ref.name if gateway else "", routes, apis, providers)
+    return Topology(
+        gateway.parent_ref.name if gateway else "",
+        routes,
+        apis,
+        providers,
+        resources=model_resources(env),
+    )
 
 
 def model_catalog(project: Project, env: str, provider: str | None) -> list[CatalogRow]:

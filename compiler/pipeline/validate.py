@@ -83,8 +83,8 @@ def validate_environment(
     `inventory`, read once, is shared by every environment of a run.
     """
     resolved = resolve_environment(project, env, registry, inventory)
-    folders = render_folders(project, resolved, current_lock(project, resolved), registry)
-    results = [
+    folders, problems = render_folders(project, resolved, current_lock(project, resolved), registry)
+    results = [ValidationResult(tuple(problems), 0, 0)] + [
         check_documents(
             documents,
             registry=registry,

@@ -37,6 +37,8 @@ class Usage:
 
     model_apis: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     routes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per-model objects of the other operators: `ModelConfig/x`, `ModelRoute/x`, ...
+    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class PinChange:
     facts: tuple[str, ...] = ()
     model_apis: tuple[str, ...] = ()
     routes: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class Lifecycle:
     retires_at: str | None
     model_apis: tuple[str, ...] = ()
     routes: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +117,15 @@ def _pin_change(
     usage: Usage,
 ) -> PinChange | None:
     apis, routes = usage.model_apis.get(name, ()), usage.routes.get(name, ())
+    used = usage.resources.get(name, ())
     if was is None and now is not None:
         facts = _describe(new.facts(now.provider, now.pinned))
         return PinChange(
-            name, now.provider, "added", now.selector, "", now.pinned, facts, apis, routes
+            name, now.provider, "added", now.selector, "", now.pinned, facts, apis, routes, used
         )
     if now is None and was is not None:
         return PinChange(
-            name, was.provider, "removed", was.selector, was.pinned, "", (), apis, routes
+            name, was.provider, "removed", was.selector, was.pinned, "", (), apis, routes, used
         )
     assert was is not None and now is not None
     facts = _alias_move(name, was, now, old, new) + _fact_changes(
@@ -131,7 +136,7 @@ def _pin_change(
         return None
     kind: PinChangeKind = "repinned" if moved else "facts"
     return PinChange(
-        name, now.provider, kind, now.selector, was.pinned, now.pinned, facts, apis, routes
+        name, now.provider, kind, now.selector, was.pinned, now.pinned, facts, apis, routes, used
     )
 
 
@@ -212,4 +217,5 @@ def _lifecycle(
         facts.retires_at,
         usage.model_apis.get(name, ()),
         usage.routes.get(name, ()),
+        usage.resources.get(name, ()),
     )

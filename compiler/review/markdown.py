@@ -173,13 +173,13 @@ def _lock_table(summary: LockSummary) -> str:
     ]
     for c in summary.changes:
         facts = ("<br>" + _inline("; ".join(c.facts))) if c.facts else ""
-        affects = _inline(affects_text(c.model_apis, c.routes)) or "·"
+        affects = _inline(affects_text(c.model_apis, c.routes, c.resources)) or "·"
         change = _inline(pin_text(c).split(": ", 1)[1])
         lines.append(
             f"| {c.provider} | `{c.model}` | {MARKS[c.kind]} {change}{facts} | {affects} |"
         )
     for w in summary.lifecycle:
-        affects = _inline(affects_text(w.model_apis, w.routes)) or "·"
+        affects = _inline(affects_text(w.model_apis, w.routes, w.resources)) or "·"
         lines.append(f"| {w.provider} | `{w.model}` | ⚠ {_inline(lifecycle_text(w))} | {affects} |")
     return "\n".join(lines) + "\n"
 

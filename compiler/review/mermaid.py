@@ -1,6 +1,7 @@
 """The mermaid diagram of a change: Gateway → HTTPRoute → ModelAPI → models → providers.
 
-Changed nodes are outlined; what the change removes (model APIs, providers) is drawn
+Models that feed kagent, Flokoa or Kthena objects show those objects too. Changed nodes
+are outlined; what the change removes (model APIs, providers) is drawn
 too, dashed and red, so a reviewer sees what stops serving, not only what remains.
 """
 
@@ -19,17 +20,20 @@ _CLASSES = (
 def mermaid(env: EnvDiff) -> str:
     """A fenced mermaid block, or "" when the change touches no model API or provider."""
     apis = _touched_apis(env)
+    consumed = _touched_consumed_models(env)
     removed_apis = sorted(env.topology.removed_apis)
     removed_providers = sorted(
         c.name for c in env.changes if c.kind == "Provider" and c.status == "removed"
     )
-    if not (apis or removed_apis or removed_providers):
+    if not (apis or consumed or removed_apis or removed_providers):
         return ""
     top = env.topology
     lines = ["\n```mermaid", "flowchart LR", f'  gw["Gateway {top.gateway or "none"}"]']
     edges: list[str] = []
     for api in apis:
         _add_api(env, api, lines, edges)
+    for model in consumed:
+        _add_resources(env, model, lines, edges)
     for api in removed_apis:
         lines.append(f'  {node("api", api)}["ModelAPI {api} (removed)"]')
         for model in top.removed_apis[api]:
@@ -59,6 +63,37 @@ def _add_api(env: EnvDiff, api: str, lines: list[str], edges: list[str]) -> None
         edges += [f"  {node('model', model)} --> {node('provider', provider)}"]
 
 
+_OPERATORS = {
+    "ModelConfig": "kagent",
+    "Model": "Flokoa",
+    "ExternalModelProvider": "Kthena",
+    "ModelRoute": "Kthena",
+}
+
+
+def _add_resources(env: EnvDiff, model: str, lines: list[str], edges: list[str]) -> None:
+    provider = env.topology.providers.get(model, "?")
+    lines += [f'  {node("model", model)}(["{model}"])']
+    lines += [f'  {node("provider", provider)}[("{provider}")]']
+    edges += [f"  {node('model', model)} --> {node('provider', provider)}"]
+    for resource in env.topology.resources.get(model, ()):
+        kind, name = resource.split("/", 1)
+        lines.append(f'  {node("res", resource)}["{_OPERATORS.get(kind, "")} {kind} {name}"]')
+        edges.append(f"  {node('res', resource)} --> {node('model', model)}")
+
+
+def _touched_consumed_models(env: EnvDiff) -> list[str]:
+    """Models with kagent, Flokoa or Kthena objects whose pin or objects changed."""
+    changed = {f"{c.kind}/{c.name}" for c in env.changes}
+    models = {c.model for c in env.lock.changes} if env.lock else set()
+    models |= {w.model for w in env.lock.lifecycle} if env.lock else set()
+    return sorted(
+        model
+        for model, resources in env.topology.resources.items()
+        if model in models or changed & set(resources)
+    )
+
+
 def _finish(
     env: EnvDiff, lines: list[str], edges: list[str], apis: list[str], providers: list[str]
 ) -> str:
@@ -74,6 +109,7 @@ def _finish(
 def _touched_nodes(env: EnvDiff) -> set[str]:
     kinds = {"ModelAPI": "api", "HTTPRoute": "route", "Provider": "provider"}
     nodes = {node(kinds[c.kind], c.name) for c in env.changes if c.kind in kinds}
+    nodes |= {node("res", f"{c.kind}/{c.name}") for c in env.changes}
     if env.lock is not None:
         nodes |= {node("model", c.model) for c in env.lock.changes}
         nodes |= {node("model", w.model) for w in env.lock.lifecycle}

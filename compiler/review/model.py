@@ -23,6 +23,8 @@ class Topology:
     # provider each model of the base used (so removed nodes can be drawn).
     removed_apis: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     base_providers: Mapping[str, str] = field(default_factory=dict)
+    # model -> `Kind/name` of its kagent, Flokoa and Kthena objects
+    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

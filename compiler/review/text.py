@@ -134,7 +134,10 @@ def _lock_lines(summary: LockSummary | None, style: Style) -> Iterator[str]:
         for change in (c for c in summary.changes if c.provider == provider):
             yield from _pin_lines(change, style)
         for warning in (w for w in summary.lifecycle if w.provider == provider):
-            used = affects_text(warning.model_apis, warning.routes) or "no model API"
+            used = (
+                affects_text(warning.model_apis, warning.routes, warning.resources)
+                or "no model API"
+            )
             yield "    " + style("!", f"! {warning.model}: {lifecycle_text(warning)}")
             yield f"        still in use by {used}"
 
@@ -144,8 +147,8 @@ def _pin_lines(change: PinChange, style: Style) -> Iterator[str]:
     yield "    " + style(mark, f"{mark} {pin_text(change)}")
     if change.facts:
         yield "        " + "; ".join(change.facts)
-    if change.model_apis or change.routes:
-        yield "        affects " + affects_text(change.model_apis, change.routes)
+    if change.model_apis or change.routes or change.resources:
+        yield "        affects " + affects_text(change.model_apis, change.routes, change.resources)
 
 
 def pin_text(change: PinChange) -> str:
@@ -169,9 +172,12 @@ def lifecycle_text(warning: Lifecycle) -> str:
     return f"{warning.pinned} {', '.join(states)}"
 
 
-def affects_text(apis: tuple[str, ...], routes: tuple[str, ...]) -> str:
-    """`ModelAPI/chat, HTTPRoute/chat`."""
-    return ", ".join([f"ModelAPI/{a}" for a in apis] + [f"HTTPRoute/{r}" for r in routes])
+def affects_text(
+    apis: tuple[str, ...], routes: tuple[str, ...], resources: tuple[str, ...] = ()
+) -> str:
+    """`ModelAPI/chat, HTTPRoute/chat, ModelConfig/chat-default`."""
+    named = [f"ModelAPI/{a}" for a in apis] + [f"HTTPRoute/{r}" for r in routes]
+    return ", ".join(named + list(resources))
 
 
 def _plan_line(review: Review) -> str:
@@ -238,6 +244,7 @@ def _lock_json(summary: LockSummary) -> dict[str, Any]:
                 "facts": list(c.facts),
                 "modelApis": list(c.model_apis),
                 "httpRoutes": list(c.routes),
+                "resources": list(c.resources),
             }
             for c in summary.changes
         ],
@@ -250,6 +257,7 @@ def _lock_json(summary: LockSummary) -> dict[str, Any]:
                 "retiresAt": w.retires_at,
                 "modelApis": list(w.model_apis),
                 "httpRoutes": list(w.routes),
+                "resources": list(w.resources),
             }
             for w in summary.lifecycle
         ],

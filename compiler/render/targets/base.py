@@ -9,10 +9,10 @@ no schema can express (`check`). Targets are pure: values in, planned documents 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
-from compiler.errors import Location
+from compiler.errors import Diagnostic, Location
 from compiler.inventory.merge import MergeKeys
 from compiler.models.artifacts import JsonPath, PlannedDocument, RenderedDocument
 from compiler.models.environment import GitOps, Policies
@@ -20,6 +20,7 @@ from compiler.models.findings import Finding
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import ItemSource, ResolvedEnvironment
 from compiler.project import GITOPS_DIR, MANIFESTS_DIR
+from compiler.secrets.sealed_files import SealedSecrets
 
 MANAGED_BY = {"app.kubernetes.io/managed-by": "modelplane"}
 MANIFESTS = MANIFESTS_DIR
@@ -38,6 +39,7 @@ class PlanInput:
     # and the one the others depend on (shared objects: providers, secrets, namespace).
     units: tuple[str, ...] = ()
     base_unit: str | None = None
+    sealed: SealedSecrets = field(default_factory=SealedSecrets)  # committed SealedSecrets
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,18 @@ class RenderTarget(Protocol):
 
     def check(self, documents: Sequence[RenderedDocument], ctx: RuleContext) -> Iterable[Finding]:
         """Findings on the rendered documents (of every target) that no schema expresses."""
+
+
+@runtime_checkable
+class ReportsProblems(Protocol):
+    """A target that refuses what its operator cannot express, or warns what it ignores.
+
+    Problems are found while planning, from the inventory, and point at inventory lines;
+    a target does not plan the objects its errors are about.
+    """
+
+    def problems(self, given: PlanInput) -> Iterable[Diagnostic]:
+        """Located errors and warnings about this environment's inventory."""
 
 
 class NoRules:

@@ -29,8 +29,8 @@ def check_secret_refs(
     """Flag references to Secret keys and remote keys that nothing declares or produces."""
     produced = _produced_keys(documents)
     for doc in documents:
-        refs = _secret_refs(doc.data, ()) if _may_refer(doc.text) else ()
-        for path, name, key in refs:
+        refs = _secret_refs(doc.data, ()) if _may_refer(doc.text) else []
+        for path, name, key in (*refs, *_string_refs(doc)):
             if not _resolves(doc.namespace, name, key, produced, declared_secrets):
                 yield Finding(
                     doc,
@@ -76,7 +76,7 @@ def _secret_refs(value: Any, path: JsonPath) -> list[tuple[JsonPath, str, str]]:
     def walk(node: Any) -> None:
         if type(node) is dict or (type(node) not in _LEAVES and isinstance(node, Mapping)):
             for field, child in node.items():
-                if field in _REF_FIELDS and isinstance(child, Mapping):
+                if field in _REF_FIELDS and isinstance(child, Mapping) and "key" in child:
                     here = (*trail, field)
                     found.append((here, str(child.get("name", "")), str(child.get("key", ""))))
                     continue
@@ -95,8 +95,36 @@ def _secret_refs(value: Any, path: JsonPath) -> list[tuple[JsonPath, str, str]]:
 
 _LEAVES = frozenset({str, int, float, bool, type(None), list})
 _REF_FIELDS = frozenset(
-    {"secretKeyRef", "apiKeySecret", "clientIdSecret", "clientSecretSecret", "fromSecretKeyRef"}
+    {
+        "secretKeyRef",
+        "apiKeySecret",
+        "clientIdSecret",
+        "clientSecretSecret",
+        "fromSecretKeyRef",
+        # Flokoa ModelProvider and Kthena ExternalModelProvider (SecretKeySelectors).
+        "apiKeySecretRef",
+        "caSecretRef",
+        "serviceAccountKeySecretRef",
+    }
 )
+# kagent ModelConfig names its Secrets in plain strings: (name field, key field) pairs.
+_KAGENT_STRING_REFS = (("apiKeySecret", "apiKeySecretKey"), ("caCertSecretRef", "caCertSecretKey"))
+
+
+def _string_refs(doc: RenderedDocument) -> Iterator[tuple[JsonPath, str, str]]:
+    if doc.kind == "ExternalModelProvider":
+        ref = as_mapping(as_mapping(as_mapping(doc.data.get("spec")).get("auth")).get("secretRef"))
+        if ref:
+            yield ("spec", "auth", "secretRef"), str(ref.get("name", "")), str(ref.get("key", ""))
+    if doc.kind != "ModelConfig" or not doc.api_version.startswith("kagent.dev/"):
+        return
+    spec = as_mapping(doc.data.get("spec"))
+    for holder, prefix in ((spec, ("spec",)), (as_mapping(spec.get("tls")), ("spec", "tls"))):
+        for name_field, key_field in _KAGENT_STRING_REFS:
+            name = holder.get(name_field)
+            # Bedrock's apiKeySecret has no key: kagent reads fixed key names from it.
+            if isinstance(name, str) and isinstance(holder.get(key_field), str):
+                yield (*prefix, name_field), name, str(holder[key_field])
 
 
 def _check_remote_refs(doc: RenderedDocument, declared: frozenset[str]) -> Iterator[Finding]:
@@ -121,9 +149,8 @@ def _produced_keys(documents: Sequence[RenderedDocument]) -> Produced:
         if doc.kind == "ExternalSecret":
             produced |= _from_external_secret(doc, spec)
         elif doc.kind == "SealedSecret":
-            template = as_mapping(as_mapping(spec.get("template")).get("metadata"))
-            name = str(template.get("name") or doc.name)
-            produced |= {(doc.namespace, name, str(k)) for k in spec.get("encryptedData") or {}}
+            # The controller names the Secret after the SealedSecret, whatever the template says.
+            produced |= {(doc.namespace, doc.name, str(k)) for k in spec.get("encryptedData") or {}}
         elif doc.kind == "Secret" and doc.api_version == "v1":
             keys = {*as_mapping(doc.data.get("data")), *as_mapping(doc.data.get("stringData"))}
             produced |= {(doc.namespace, doc.name, str(k)) for k in keys}
