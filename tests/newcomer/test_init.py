@@ -118,9 +118,9 @@ def test_generated_workflows_are_valid_and_install_the_pinned_release(empty, nam
     workflow = YAML(typ="safe", pure=True).load(text)
     jsonschema.validate(workflow, schema)
     assert workflow["env"]["MODELPLANE_REQUIREMENT"] == f"modelplane=={__version__}"
-    (job,) = workflow["jobs"].values()
-    runs = [s.get("run", "") for s in job["steps"]]
-    assert 'python -m pip install "$MODELPLANE_REQUIREMENT"' in runs
+    for job in workflow["jobs"].values():  # the refresh workflow: plan + one job per provider
+        runs = [s.get("run", "") for s in job["steps"]]
+        assert 'python -m pip install "$MODELPLANE_REQUIREMENT"' in runs
     assert "pip install ." not in text
     for line in _run_lines(workflow):
         _parse(line)  # every command the workflow runs parses with this CLI
