@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +53,12 @@ class Project:
         """Where schemas are looked up: the built-ins, overridden per kind by the repo's."""
         return list(reversed(_layers(self.root / SCHEMAS_DIR, SCHEMAS_DIR)))
 
+    @property
+    def input_roots(self) -> tuple[Path, ...]:
+        """Where inputs may really live (symlinks are followed only within these)."""
+        builtins = (builtin_dir(TEMPLATES_DIR), builtin_dir(SCHEMAS_DIR))
+        return (self.root, *(d for d in builtins if d is not None))
+
     def environment_dir(self, env: str) -> Path:
         """Folder of one environment."""
         return self.environments_dir / env
@@ -89,6 +97,9 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path as shown to users: relative to the root, POSIX separators."""
+        # Lexically first: a symbolic link is shown where it is, not where it leads.
+        with contextlib.suppress(ValueError):
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()  # noqa: PTH100 (resolve would follow links)
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

@@ -72,7 +72,7 @@ def tree_digest(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and ".modelplane-cache" not in p.parts
+        if p.is_file() and not {".modelplane-cache", ".modelplane-tmp"} & set(p.parts)
     }
 
 

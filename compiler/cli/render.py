@@ -64,7 +64,13 @@ def command(
     settings = RenderSettings(use_cache=ctx.use_cache, jobs=ctx.jobs)
     if to_stdout:
         return _print_stream(ctx, project, names, settings)
-    outcomes = render_environments(project, names, check=check, settings=settings)
+    outcomes = render_environments(
+        project,
+        names,
+        check=check,
+        settings=settings,
+        on_wait=lambda note: click.echo(note, err=True),
+    )
     drift = [d for o in outcomes for d in o.drift]
     emit_diagnostics(ctx, [w for o in outcomes for w in o.warnings] + drift)
     for outcome in outcomes:

@@ -15,6 +15,7 @@ import httpx
 
 from compiler.discovery.accounts import credential_env
 from compiler.discovery.spec import ProviderSpec
+from compiler.secrets.redact import scrub
 
 AuthStyle = Literal[
     "bearer", "optional-bearer", "x-api-key", "x-goog-api-key", "azure", "google", "aws"
@@ -186,7 +187,8 @@ def _aws_credentials(environ: Mapping[str, str]) -> Any:
 
 def _first_line(exc: Exception) -> str:
     # Credential-chain errors describe which sources were tried, never secret values.
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    # Scrubbed all the same, before shortening (never the other way round).
+    return scrub((str(exc).strip().splitlines() or [type(exc).__name__])[0], limit=200)
 
 
 def _extra(module: str, extra: str) -> Any:

@@ -32,11 +32,13 @@ from compiler.discovery.wire import (
     read_capped,
 )
 from compiler.models.snapshot import SnapshotModel
+from compiler.secrets.redact import scrub
 
 T = TypeVar("T", bound=pydantic.BaseModel)
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_PAGES = 100
+MAX_MESSAGE = 300  # characters of a provider's error shown, after scrubbing (never before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +178,7 @@ class Fetcher:
         self, url: str, status: int | None, message: str, hint: str = ""
     ) -> DiscoveryFailure:
         """Build a failure for this provider, with the URL stripped of its query."""
-        for secret in (*self.access.secrets, *self.scrub):
-            message = message.replace(secret, "***")
+        message = scrub(message, (*self.access.secrets, *self.scrub), limit=MAX_MESSAGE)
         shown = display_url(url or self.last_url)
         return DiscoveryFailure(self.provider, shown, status, message, hint)
 

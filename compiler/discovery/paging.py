@@ -8,6 +8,7 @@ from typing import TypeVar
 import pydantic
 
 from compiler.discovery.base import Fetcher, ProviderFailed
+from compiler.secrets.redact import scrub
 
 T = TypeVar("T", bound=pydantic.BaseModel)
 
@@ -25,6 +26,6 @@ def paginate(
         if not cursor:
             return
         if cursor in seen:
-            msg = f"the provider repeated page cursor {cursor[:40]!r}"
+            msg = f"the provider repeated page cursor {scrub(cursor, limit=40)!r}"
             raise ProviderFailed(fetcher.failure("", None, msg, "pagination does not end"))
         seen.add(cursor)

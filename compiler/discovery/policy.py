@@ -139,7 +139,10 @@ def _error_code(body: Any) -> str | None:
 
 
 def _error_message(body: Any) -> str:
-    """The provider's own error message, shortened; the shapes differ per provider."""
+    """The provider's own error message; the shapes differ per provider.
+
+    Never shortened here: `Fetcher.failure` scrubs secrets first, then shortens.
+    """
     if not isinstance(body, dict):
         return ""
     error = body.get("error")
@@ -150,5 +153,5 @@ def _error_message(body: Any) -> str:
     )
     for text in candidates:
         if isinstance(text, str) and text:
-            return text[:300]
+            return text
     return ""

@@ -125,14 +125,16 @@ def _per_environment(
     }
 
 
-def write_snapshots(outcome: DiscoveryOutcome, snapshots_dir: Path) -> list[Path]:
+def write_snapshots(
+    outcome: DiscoveryOutcome, snapshots_dir: Path, *, root: Path | None = None
+) -> list[Path]:
     """Write changed snapshots atomically; an unchanged one keeps its old file byte for byte."""
     written: list[Path] = []
     for name, snapshot in outcome.snapshots.items():
         path = snapshots_dir / f"{name}.json"
         if _stored_digest(path) == snapshot.digest():
             continue
-        atomic_write_bytes(path, snapshot_to_json(snapshot).encode("utf-8"))
+        atomic_write_bytes(path, snapshot_to_json(snapshot).encode("utf-8"), root=root)
         written.append(path)
     return written
 

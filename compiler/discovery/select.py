@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
 
 from compiler.discovery.base import Discovered
 from compiler.discovery.spec import ProviderSpec
@@ -21,7 +24,7 @@ def snapshot_for(provider: ProviderSpec, found: Discovered, now: datetime) -> Sn
     ids = {m.id for m in models}
     aliases = {a: t for a, t in found.aliases.items() if t in ids}
     fetched = now.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    source = SnapshotSource(url=found.url, fetched_at=fetched)
+    source = SnapshotSource(url=_without_userinfo(found.url), fetched_at=fetched)
     return normalize_snapshot(
         Snapshot(provider=provider.name, source=source, models=tuple(models), aliases=aliases)
     )
@@ -32,3 +35,10 @@ def _selected(model_id: str, provider: ProviderSpec) -> bool:
     if include and not any(fnmatch.fnmatchcase(model_id, g) for g in include):
         return False
     return not any(fnmatch.fnmatchcase(model_id, g) for g in exclude)
+
+
+def _without_userinfo(url: str) -> str:
+    # A password in a URL is a credential: it is never written to a snapshot.
+    if "@" not in urlsplit(url).netloc:
+        return url
+    return str(httpx.URL(url).copy_with(userinfo=b""))

@@ -95,8 +95,8 @@ def describe_transport(exc: httpx.TransportError) -> TransportProblem:
 
 
 def display_url(url: str) -> str:
-    """The URL without its query (cursors and API versions are noise in a message)."""
-    return str(httpx.URL(url).copy_with(query=None)) if url else ""
+    """The URL without its query (noise in a message) and never with user:password@."""
+    return str(httpx.URL(url).copy_with(query=None, userinfo=b"")) if url else ""
 
 
 def origin_of(url: str | httpx.URL) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from compiler.errors import (
     has_errors,
     known_hint,
 )
+from compiler.fsio import InputFileError, read_input_text
 from compiler.inventory.credentials import literal_credentials
 from compiler.inventory.enablement import without_typo_cascade
 from compiler.inventory.merge import MergeKeys, merge_override, strategic_merge
@@ -91,7 +93,7 @@ _NO_ENVIRONMENTS = "create one with `modelplane init` or `modelplane env add NAM
 
 def _environment_file(project: Project, env: str) -> Path:
     env_file = project.environment_file(env)
-    if not env_file.is_file():
+    if not os.path.lexists(env_file):
         known = project.environment_names()
         hint = known_hint(env, known, "known environments") if known else _NO_ENVIRONMENTS
         at = Location(project.relative(env_file))
@@ -101,13 +103,10 @@ def _environment_file(project: Project, env: str) -> Path:
 
 def _load_file(project: Project, path: Path, problems: list[Diagnostic]) -> LoadedYaml | None:
     display = project.relative(path)
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Diagnostic(Location(display, 1, 1), "encoding", f"not UTF-8 text (byte {exc.start})")
-        )
+        text = read_input_text(path, project.input_roots, display)
+    except InputFileError as exc:
+        problems.extend(exc.diagnostics)
         return None
     try:
         loaded = load_yaml(text, display)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from compiler.errors import Diagnostic, Location, did_you_mean
-from compiler.secrets.patterns import find_secret
+from compiler.secrets.patterns import find_secret, mask_userinfo
 
 Locator = Callable[[tuple[str | int, ...], bool], Location]
 _SHOWN_INPUT = 60
@@ -135,7 +135,8 @@ def _shown_input(value: Any) -> str:
         return ""
     text = str(value)
     if len(text) > _SHOWN_INPUT or (
-        isinstance(value, str) and find_secret(value, high_entropy=True)
+        isinstance(value, str)
+        and (find_secret(value, high_entropy=True) or mask_userinfo(value) != value)
     ):
         return ""
     return repr(value)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from compiler.errors import Diagnostic, Location, LockError, Severity
+from compiler.fsio import InputFileError, read_input_text
 from compiler.inventory.pydantic_errors import pydantic_diagnostics
 from compiler.models.lock import OPTIONAL_MODEL_FIELDS, Lockfile
 from compiler.models.resolved import ResolvedEnvironment
@@ -29,13 +31,14 @@ def read_snapshots(project: Project, env: ResolvedEnvironment) -> dict[str, Snap
     problems: list[Diagnostic] = []
     for provider in env.providers:
         path = project.snapshots_dir(env.name) / f"{provider.name}.json"
-        if not path.is_file():
+        text = _read(project, path, problems)
+        if text is None:
             continue
-        fast = _valid_snapshot(path)
+        fast = _valid_snapshot(text)
         if fast is not None:
             snapshots[provider.name] = fast
             continue
-        loaded = _load(project, path, problems)
+        loaded = _load(project, path, text, problems)
         if loaded is None:
             continue
         try:
@@ -77,16 +80,17 @@ def orphaned_snapshots(project: Project, env: ResolvedEnvironment) -> list[Diagn
 def read_lockfile(project: Project, env: str) -> tuple[Lockfile | None, str | None]:
     """The current lockfile and its text, (None, None) when there is none yet."""
     path = project.lock_file(env)
-    if not path.is_file():
+    problems: list[Diagnostic] = []
+    text = _read(project, path, problems)
+    if text is None and not problems:
         return None, None
-    fast = _canonical_lockfile(path, env)
+    fast = None if text is None else _canonical_lockfile(text, env)
     if fast is not None:
         return fast
-    problems: list[Diagnostic] = []
-    loaded = _load(project, path, problems)
-    if loaded is not None:
+    loaded = None if text is None else _load(project, path, text, problems)
+    if loaded is not None and text is not None:
         try:
-            return Lockfile.model_validate(loaded.data), path.read_text("utf-8")
+            return Lockfile.model_validate(loaded.data), text
         except ValidationError as exc:
             problems.extend(_schema_problems(exc, loaded, "lockfile"))
     raise LockError(
@@ -104,34 +108,41 @@ def read_lockfile(project: Project, env: str) -> tuple[Lockfile | None, str | No
     )
 
 
-def _valid_snapshot(path: Path) -> Snapshot | None:
+def _read(project: Project, path: Path, problems: list[Diagnostic]) -> str | None:
+    """The file's text; None if there is no file or it cannot be read safely (a problem)."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        return read_input_text(path, project.input_roots, project.relative(path))
+    except InputFileError as exc:
+        problems.extend(exc.diagnostics)
+        return None
+
+
+def _valid_snapshot(text: str) -> Snapshot | None:
     """The snapshot through the fast JSON path; None if it needs the located slow path."""
     try:
-        return Snapshot.model_validate(load_json(path.read_text("utf-8")))
+        return Snapshot.model_validate(load_json(text))
     except ValueError:  # also UnicodeDecodeError and pydantic's ValidationError
         return None
 
 
-def _canonical_lockfile(path: Path, env: str) -> tuple[Lockfile, str] | None:
+def _canonical_lockfile(text: str, env: str) -> tuple[Lockfile, str] | None:
     """The lockfile and its text through the fast parser, if it is exactly what `lock` writes.
 
     Composing thousands of entries with positions is slow, and positions only matter
     for a lockfile someone edited; anything else takes the located slow path.
     """
     try:
-        text = path.read_text("utf-8")
         lockfile = Lockfile.model_validate(parse_manifest_checked(text))
     except ValueError:  # UnicodeDecodeError, ManifestParseError, pydantic's ValidationError
         return None
     return (lockfile, text) if render_lockfile(lockfile, env) == text else None
 
 
-def _load(project: Project, path: Path, problems: list[Diagnostic]) -> LoadedYaml | None:
-    display = project.relative(path)
+def _load(project: Project, path: Path, text: str, problems: list[Diagnostic]) -> LoadedYaml | None:
     try:
-        return load_yaml(path.read_text("utf-8"), display)
-    except UnicodeDecodeError:
-        problems.append(Diagnostic(Location(display, 1, 1), "encoding", "not UTF-8 text"))
+        return load_yaml(text, project.relative(path))
     except YamlLoadError as exc:
         problems.extend(exc.diagnostics)
     return None

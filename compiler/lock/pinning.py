@@ -65,6 +65,25 @@ def pin_model(model: Model, snapshot: Snapshot | None) -> Pin | PinFailure:
     return _failure(model, match, snapshot)
 
 
+def pin_fits(model: Model, snapshot: Snapshot | None, pinned: str) -> bool:
+    """Whether `pinned` is a pin `lock` could have chosen for `model` (a hand edit may not be).
+
+    A listed id that matches the selector (the id itself, its alias target or a dated
+    version of it, or a glob match), or the selector itself when undiscovered ids are allowed.
+    """
+    match = classify(model, snapshot)
+    if snapshot is None or pinned not in snapshot.ids():
+        return model.allow_undiscovered and match != "glob" and pinned == model.model
+    if match == "exact":
+        return pinned == model.model
+    if match == "alias":
+        return (
+            pinned in (model.model, snapshot.aliases.get(model.model))
+            or version_suffix(model.model, pinned) is not None
+        )
+    return fnmatch.fnmatchcase(pinned, model.model)
+
+
 def _resolve(match: MatchKind, selector: str, snapshot: Snapshot) -> tuple[str, PinSource] | None:
     ids = snapshot.ids()
     if match == "exact":

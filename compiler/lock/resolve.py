@@ -10,7 +10,7 @@ from compiler.lock.callable import make_callable
 from compiler.lock.files import render_lockfile
 from compiler.lock.inputs import lock_inputs_digest
 from compiler.lock.outdated import outdated_pins
-from compiler.lock.pinning import Pin, PinFailure, pin_model
+from compiler.lock.pinning import Pin, PinFailure, pin_fits, pin_model
 from compiler.lock.requirements import requirement_problems
 from compiler.models.inventory import Model
 from compiler.models.lock import LockedModel, LockedProvider, Lockfile
@@ -116,10 +116,10 @@ def _kept_pin(
         return None
     if old.provider != model.provider or old.selector != model.model:
         return None
-    still_listed = snapshot is not None and old.pinned in snapshot.ids()
-    if still_listed or (model.allow_undiscovered and old.via == "undiscovered"):
+    candidate = old.foundation_model or old.pinned
+    if pin_fits(model, snapshot, candidate):
         # A kept Bedrock profile pin goes back through make_callable from its foundation id.
-        return Pin(old.match, old.foundation_model or old.pinned, old.via)
+        return Pin(old.match, candidate, old.via)
     return None
 
 

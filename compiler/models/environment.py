@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from compiler.models.common import STRICT, Duration, Name
+from compiler.models.labels import check_labels
 
 
 class GatewayRef(BaseModel):
@@ -270,7 +271,9 @@ class Environment(BaseModel):
     overrides: Overrides = Field(default_factory=Overrides)
     secrets: Secrets = Field(default_factory=Secrets)
     policies: Policies = Field(default_factory=Policies)
-    labels: dict[str, str] = Field(default_factory=dict, description="Added to every object.")
+    labels: Annotated[dict[str, str], AfterValidator(check_labels)] = Field(
+        default_factory=dict, description="Added to every object."
+    )
     targets: tuple[TargetName, ...] = Field(
         default=("agentops", "kaos"), description="Operators to render for."
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
+from compiler.models.checks import no_userinfo, secret_variable
 from compiler.models.common import (
     DEFAULT_ENDPOINTS,
     STRICT,
@@ -43,9 +44,9 @@ class OAuth2ClientCredentials(BaseModel):
 
     model_config = STRICT
 
-    token_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")] = Field(
-        alias="tokenURL"
-    )
+    token_url: Annotated[
+        str, StringConstraints(pattern=r"^https?://[^\s]+$"), AfterValidator(no_userinfo)
+    ] = Field(alias="tokenURL")
     client_id_secret_ref: SecretRef = Field(alias="clientIdSecretRef")
     client_secret_secret_ref: SecretRef = Field(alias="clientSecretSecretRef")
     scope: str | None = None
@@ -65,7 +66,7 @@ class Credentials(BaseModel):
         alias="remoteRef",
         description="ExternalSecrets backend: the entry in the store (default: secret name).",
     )
-    env: EnvVarName | None = Field(
+    env: Annotated[EnvVarName, AfterValidator(secret_variable)] | None = Field(
         default=None, description="Environment variable holding the key for discovery."
     )
     workload_identity: bool = Field(
@@ -219,9 +220,10 @@ class Provider(BaseModel):
 
     name: Name
     type: ProviderType
-    endpoint: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")] | None = Field(
-        default=None, description="Base URL; defaults per type."
-    )
+    endpoint: (
+        Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$"), AfterValidator(no_userinfo)]
+        | None
+    ) = Field(default=None, description="Base URL; defaults per type.")
     credentials: Credentials | None = None
     headers: dict[HeaderName, str] = Field(default_factory=dict)
     tls: Tls = Field(default_factory=Tls)

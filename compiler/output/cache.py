@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler import __version__
-from compiler.fsio import atomic_write_bytes
+from compiler.fsio import atomic_write_bytes, read_regular
+from compiler.models.artifacts import OutputTree
 from compiler.project import Project
 
 if TYPE_CHECKING:
@@ -39,8 +40,10 @@ def _digest_files(project: Project, paths: Iterable[Path]) -> bytes:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(project.relative(path).encode() + b"\0")
+        # Never read_bytes: a FIFO (or a link to one) named like an input would block;
+        # the render itself then reports it.
         with contextlib.suppress(OSError):
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(hashlib.sha256(read_regular(path)).digest())
     return digest.digest()
 
 

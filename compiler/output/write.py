@@ -1,9 +1,10 @@
 """Stage 5: lay rendered documents out as files, then swap them into place atomically.
 
-The manifests folder of an environment is replaced as a whole: the new tree is built in
-a sibling folder (unchanged files hard-linked), files that modelplane does not own are
-carried over, and two renames swap the folders. Files modelplane owns are listed in an
-index, so stale ones are pruned and foreign ones are never touched.
+An output folder of an environment is replaced as a whole: the new tree is built in the
+scratch folder (unchanged files hard-linked), files that modelplane does not own are
+carried over, and a `Transaction` swaps every folder of every environment together.
+Files modelplane owns are listed in an index, so stale ones are pruned and foreign ones
+are never touched.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from compiler.errors import Diagnostic, Location, RenderError
+from compiler.fsio import make_dir, write_new_file
 from compiler.models.artifacts import OutputTree, RenderedDocument
+from compiler.output.transaction import Transaction
 from compiler.project import INDEX_FILE, MANIFESTS_DIR, Project
 from compiler.yamlio.emit import dump_document
 
@@ -150,8 +153,20 @@ def check_tree(project: Project, tree: OutputTree) -> list[Diagnostic]:
 
 
 def write_tree(project: Project, tree: OutputTree) -> WriteReport:
-    """Replace the environment's manifests with `tree` in one swap; keep foreign files."""
+    """Replace one output folder with `tree` in one committed swap; keep foreign files."""
+    transaction = Transaction(project.root)
+    try:
+        report = stage_tree(project, tree, transaction)
+        transaction.commit()
+    finally:
+        transaction.discard()
+    return report
+
+
+def stage_tree(project: Project, tree: OutputTree, transaction: Transaction) -> WriteReport:
+    """Stage the folder's new contents (foreign files carried over) into `transaction`."""
     root = project.output_dir(tree.env, tree.folder)
+    refuse_unsafe_output(project, root)
     disk = _disk_files(root)
     owned = read_owned(root)
     foreign = {p: f for p, f in disk.items() if p not in owned and p not in tree.files}
@@ -163,10 +178,48 @@ def write_tree(project: Project, tree: OutputTree) -> WriteReport:
     if not written and not removed:
         return WriteReport((), ())
     if not tree.files and not foreign:
-        shutil.rmtree(root)
+        transaction.remove_dir(root)
         return WriteReport((), removed)
-    _swap_in(root, tree.files, disk, foreign)
+    staging = transaction.stage_dir(root)
+    _fill(staging, tree.files, disk)
+    _carry_over(staging, foreign)
     return WriteReport(written, removed)
+
+
+def refuse_unsafe_output(project: Project, root: Path) -> None:
+    """A symlinked, non-folder or read-only output folder is the user's, never replaced."""
+    problem = ""
+    if root.is_symlink():
+        problem = "is a symbolic link; modelplane does not replace or follow it"
+    elif root.exists() and not root.is_dir():
+        problem = "is not a folder"
+    elif root.exists() and not _writable(root):
+        problem = "is read-only; modelplane will not replace it behind your back"
+    elif not os.access(_existing(root.parent), os.W_OK):
+        problem = "cannot be replaced: its parent folder is read-only"
+    if problem:
+        raise RenderError(
+            [
+                Diagnostic(
+                    Location(project.relative(root.parent) + "/" + root.name),
+                    "output-refused",
+                    f"output folder {problem}",
+                    hint="make it a plain, writable folder (or delete it) and render again",
+                )
+            ]
+        )
+
+
+def _writable(folder: Path) -> bool:
+    # The mode bits too: root may write anywhere, but a folder made read-only on purpose
+    # (chmod a-w) says "do not touch" to root as well.
+    return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & stat.S_IWUSR)
+
+
+def _existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
 
 
 def foreign_collisions(project: Project, tree: OutputTree) -> list[Diagnostic]:
@@ -198,55 +251,23 @@ def _same(path: Path | None, data: bytes) -> bool:
         return False
 
 
-def _swap_in(
-    root: Path, files: Mapping[str, bytes], disk: Mapping[str, Path], foreign: Mapping[str, Path]
-) -> None:
-    root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
-    backup = root.parent / f".{root.name}.old-{os.getpid()}"
-    try:
-        _fill(staging, files, disk)
-        _carry_over(staging, foreign)
-        if root.exists():
-            root.rename(backup)
-        staging.rename(root)
-    except BaseException:
-        if backup.exists() and not root.exists():
-            backup.rename(root)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(backup, ignore_errors=True)
-
-
 def _fill(staging: Path, files: Mapping[str, bytes], disk: Mapping[str, Path]) -> None:
     made: set[Path] = set()
     for path, data in files.items():
         target = staging / path
         if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_dir(target.parent)
             made.add(target.parent)
         old = disk.get(path)
         if old is not None and _same(old, data) and _link(old, target):
             continue
-        _create(target, data)
-
-
-def _create(target: Path, data: bytes) -> None:
-    # Plain os calls: Path.write_bytes adds an fstat, an ioctl and an lseek per file,
-    # which add up over tens of thousands of new files in a fresh staging folder.
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
+        write_new_file(target, data)
 
 
 def _carry_over(staging: Path, foreign: Mapping[str, Path]) -> None:
     for path, source in foreign.items():
         target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_dir(target.parent)
         if not _link(source, target):
             shutil.copy2(source, target)
 

@@ -28,8 +28,10 @@ from compiler.discovery.run import (
     write_snapshots,
 )
 from compiler.errors import Diagnostic, Location, UsageError
+from compiler.fsio import write_failed
 from compiler.inventory.load import load_environment, read_inventory
 from compiler.models.resolved import ResolvedEnvironment
+from compiler.output.lock import repository_lock
 from compiler.project import Project
 
 
@@ -68,7 +70,17 @@ def discover_environments(
     outcomes = discover_jobs(
         jobs, client=client, environ=environ, progress=progress, options=options
     )
-    return [_finish(project, env, outcomes[env.name]) for env in resolved if env.name in outcomes]
+    try:
+        with repository_lock(project.root):
+            return [
+                _finish(project, env, outcomes[env.name])
+                for env in resolved
+                if env.name in outcomes
+            ]
+    except OSError as exc:
+        raise write_failed(
+            exc, project.root, "snapshots not written keep their old content"
+        ) from None
 
 
 def discover_environment(
@@ -117,7 +129,7 @@ def _finish(
 ) -> DiscoverOutcome:
     snapshots_dir = project.snapshots_dir(env.name)
     changes = snapshot_changes(outcome.snapshots, snapshots_dir)
-    written = write_snapshots(outcome, snapshots_dir)
+    written = write_snapshots(outcome, snapshots_dir, root=project.root)
     failures = tuple(
         Diagnostic(
             env.locate("providers", name),

@@ -51,6 +51,8 @@ def current_lock(project: Project, resolved: ResolvedEnvironment) -> Lockfile:
     committed = committed_lock(project, resolved)
     if committed.lockfile is not None and committed.state == "fresh":
         return committed.lockfile
+    if committed.problems:
+        raise LockError(list(committed.problems))
     hint = f"run `modelplane lock --env {resolved.name}`"
     if committed.state == "missing":
         message = f"environment {resolved.name!r} has no models.lock"

@@ -13,12 +13,13 @@ from compiler.errors import (
     in_environment,
     known_hint,
 )
-from compiler.fsio import atomic_write_bytes
 from compiler.inventory.load import load_environment, read_inventory
 from compiler.lock.files import orphaned_snapshots, read_lockfile, read_snapshots
 from compiler.lock.freshness import stale_lock_problems
 from compiler.lock.resolve import LockOptions, LockResult, resolve_lock
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
+from compiler.output.commit import recover_interrupted, write_files
+from compiler.output.lock import repository_lock
 from compiler.pipeline.environments import for_each, pod_spec_keys
 from compiler.pipeline.parallel import batch_gc
 from compiler.project import Project
@@ -44,16 +45,26 @@ def lock_environments(
     dry_run: bool = False,
 ) -> list[LockOutcome]:
     """Resolve every environment's lock first; write them only if all of them resolved."""
-    registry = SchemaRegistry.load(project.schema_dirs)
-    with batch_gc():
-        inventory = read_inventory(project)
-        resolved = for_each(
-            envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
+    with repository_lock(project.root, shared=check or dry_run):
+        if not (check or dry_run):
+            recover_interrupted(project)
+        registry = SchemaRegistry.load(project.schema_dirs)
+        with batch_gc():
+            inventory = read_inventory(project)
+            resolved = for_each(
+                envs, lambda env: _resolve_lock(project, env, options, registry, inventory)
+            )
+        outcomes = [
+            _finish_lock(env, *parts, check=check, dry_run=dry_run)
+            for env, parts in zip(envs, resolved, strict=True)
+        ]
+        changed = {o.env: o.result.text.encode("utf-8") for o in outcomes if o.written}
+        write_files(
+            project,
+            {project.relative(project.lock_file(env)): data for env, data in changed.items()},
+            "models.lock",
         )
-    return [
-        _finish_lock(project, env, *parts, check=check, dry_run=dry_run)
-        for env, parts in zip(envs, resolved, strict=True)
-    ]
+    return outcomes
 
 
 def lock_environment(
@@ -90,7 +101,6 @@ def _resolve_lock(
 
 
 def _finish_lock(
-    project: Project,
     env: str,
     result: LockResult,
     current_text: str | None,
@@ -103,8 +113,7 @@ def _finish_lock(
         return LockOutcome(env, result, stale=stale)
     if dry_run or result.text == current_text:
         return LockOutcome(env, result)
-    atomic_write_bytes(project.lock_file(env), result.text.encode("utf-8"))
-    return LockOutcome(env, result, written=True)
+    return LockOutcome(env, result, written=True)  # written by the caller, with the others
 
 
 def _check_upgrade_names(resolved: ResolvedEnvironment, options: LockOptions) -> None:

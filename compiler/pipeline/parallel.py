@@ -10,10 +10,13 @@ where starting workers would cost more than it saves. MODELPLANE_JOBS=N (read by
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import functools
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -55,12 +58,32 @@ def run_forked(
     # otherwise write to (and so copy) every page they live on.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_install, initargs=(state,)
-        ) as pool:
-            return list(pool.map(functools.partial(_call, work), tasks))
+        return _map_in_pool(work, tasks, jobs, state, context)
     finally:
         gc.unfreeze()
+
+
+def _map_in_pool(
+    work: Callable[[str, _S], _R],
+    tasks: Sequence[str],
+    jobs: int,
+    state: _S,
+    context: multiprocessing.context.BaseContext,
+) -> list[_R]:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_install, initargs=(state, os.getpid())
+    )
+    try:
+        results = list(pool.map(functools.partial(_call, work), tasks))
+    except BaseException:
+        # Ctrl-C or a failure: stop the other workers now rather than wait for their
+        # tasks (the pool's exit handler would join them).
+        for child in multiprocessing.active_children():
+            child.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
 @contextlib.contextmanager
@@ -84,9 +107,31 @@ def _can_fork() -> bool:
     return sys.platform != "win32" and threading.active_count() == 1
 
 
-def _install(state: object) -> None:
+def _install(state: object, parent: int) -> None:
     global _WORKER_STATE
     _WORKER_STATE = state
+    _die_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent handles it and ends the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker never holds the terminal or a CI step's output pipe open: results travel
+    # back through the pool's own pipes, so stdio can point at /dev/null.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this worker when its parent dies (SIGKILL included)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os.kill(os.getpid(), signal.SIGKILL)  # what the request would have done
 
 
 def _call(work: Callable[[str, Any], _R], task: str) -> _R:

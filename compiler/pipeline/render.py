@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from compiler.errors import (
@@ -22,15 +22,13 @@ from compiler.models.artifacts import OutputTree, PlannedDocument, RenderedDocum
 from compiler.models.lock import Lockfile
 from compiler.models.resolved import InventoryFiles, ResolvedEnvironment
 from compiler.output import cache
-from compiler.output.compare import FileDiff, tree_diffs
+from compiler.output.commit import recover_interrupted, write_environments
+from compiler.output.lock import repository_lock
 from compiler.output.shards import BASE, SHARD_PREFIX, plan_shards
 from compiler.output.write import (
     KUSTOMIZATION,
-    WriteReport,
     build_tree,
-    check_tree,
     foreign_collisions,
-    write_tree,
 )
 from compiler.pipeline import parallel
 from compiler.pipeline.environments import (
@@ -38,6 +36,8 @@ from compiler.pipeline.environments import (
     resolve_environment,
     validation_context,
 )
+from compiler.pipeline.outcomes import Prepared, check_render, finish_render
+from compiler.pipeline.outcomes import RenderOutcome as RenderOutcome
 from compiler.pipeline.sealed import plan_input
 from compiler.project import GITOPS_DIR, INDEX_FILE, MANIFESTS_DIR, Project
 from compiler.render.plan import plan_environment, plan_problems
@@ -49,31 +49,6 @@ from compiler.validate.schemas import SchemaRegistry
 
 # The targets planned again, with the units, once manifests are sharded.
 GITOPS_TARGETS = {name: t for name, t in TARGETS.items() if t.folder == GITOPS_DIR}
-
-
-@dataclass(frozen=True, slots=True)
-class RenderOutcome:
-    """What `render` did for one environment."""
-
-    env: str
-    report: WriteReport | None = None
-    drift: tuple[Diagnostic, ...] = ()
-    warnings: tuple[Diagnostic, ...] = ()
-    cached: bool = False
-    documents: int = 0
-    diffs: tuple[FileDiff, ...] = ()  # render --check: how each drifted file differs
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """An environment rendered in memory (or known fresh from the cache), not yet written."""
-
-    env: str
-    key: str
-    trees: tuple[OutputTree, ...] = ()
-    warnings: tuple[Diagnostic, ...] = ()
-    documents: int = 0
-    cached: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +66,26 @@ def render_environments(
     *,
     check: bool = False,
     settings: RenderSettings = RenderSettings(),
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[RenderOutcome]:
-    """Render and validate every environment in memory; write only if all of them passed."""
-    keys = cache.inputs_keys(project, envs)
-    fresh = {env for env in envs if settings.use_cache and cache.is_fresh(project, env, keys[env])}
-    stale = [env for env in envs if env not in fresh]
-    prepared = {env: _Prepared(env, keys[env], cached=True) for env in fresh}
-    with parallel.batch_gc():
-        prepared.update((p.env, p) for p in prepare_environments(project, stale, keys, settings))
-        return [_finish_render(project, prepared[env], check, settings) for env in envs]
+    """Render and validate every environment in memory; write all of them or none."""
+    with repository_lock(project.root, shared=check, on_wait=on_wait):
+        if not check:
+            recover_interrupted(project)
+        keys = cache.inputs_keys(project, envs)
+        fresh = {e for e in envs if settings.use_cache and cache.is_fresh(project, e, keys[e])}
+        stale = [env for env in envs if env not in fresh]
+        prepared = {env: Prepared(env, keys[env], cached=True) for env in fresh}
+        with parallel.batch_gc():
+            prepared.update(
+                (p.env, p) for p in prepare_environments(project, stale, keys, settings)
+            )
+            if check:
+                return [check_render(project, prepared[env], settings.use_cache) for env in envs]
+            written = write_environments(
+                project, {p.env: p.trees for p in prepared.values() if not p.cached}
+            )
+    return [finish_render(project, prepared[env], written, settings.use_cache) for env in envs]
 
 
 def render_stream(
@@ -135,7 +121,7 @@ def prepare_environments(
     envs: Sequence[str],
     keys: Mapping[str, str],
     settings: RenderSettings = RenderSettings(),
-) -> list[_Prepared]:
+) -> list[Prepared]:
     """Render and validate environments, in worker processes when it pays; raise all errors."""
     if not envs:
         return []
@@ -147,7 +133,7 @@ def prepare_environments(
     failures = [o for o in outcomes if isinstance(o, CompilerError)]
     if failures:
         raise combine_errors(failures)
-    return [o for o in outcomes if isinstance(o, _Prepared)]
+    return [o for o in outcomes if isinstance(o, Prepared)]
 
 
 def _prepare_or_error(
@@ -155,7 +141,7 @@ def _prepare_or_error(
     keys: Mapping[str, str],
     env: str,
     state: tuple[SchemaRegistry, InventoryFiles],
-) -> _Prepared | CompilerError:
+) -> Prepared | CompilerError:
     registry, inventory = state
     try:
         resolved = resolve_environment(project, env, registry, inventory)
@@ -166,42 +152,7 @@ def _prepare_or_error(
     except CompilerError as exc:
         return scoped_error(exc, env)
     warnings = tuple(in_environment((*resolved.warnings, *rendered.warnings), env))
-    return _Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
-
-
-def _finish_render(
-    project: Project, prepared: _Prepared, check: bool, settings: RenderSettings
-) -> RenderOutcome:
-    env, trees = prepared.env, prepared.trees
-    if prepared.cached:
-        return RenderOutcome(env, report=WriteReport((), ()), cached=True)
-    warnings, documents = prepared.warnings, prepared.documents
-    if check:
-        drift = tuple(in_environment((d for t in trees for d in check_tree(project, t)), env))
-        if not drift and settings.use_cache:
-            cache.remember(project, env, prepared.key, trees)
-        drifted = [d.location.path for d in drift]
-        diffs = tuple(f for tree in trees for f in tree_diffs(project, tree, drifted))
-        return RenderOutcome(env, drift=drift, warnings=warnings, documents=documents, diffs=diffs)
-    reports = [write_tree(project, tree) for tree in trees]
-    if settings.use_cache:
-        cache.remember(project, env, prepared.key, trees)
-    report = _merge_reports(reports, trees)
-    return RenderOutcome(env, report=report, warnings=warnings, documents=documents)
-
-
-def _merge_reports(reports: list[WriteReport], trees: tuple[OutputTree, ...]) -> WriteReport:
-    """One report for all folders; paths outside `manifests/` are prefixed by their folder."""
-
-    def prefixed(tree: OutputTree, paths: tuple[str, ...]) -> tuple[str, ...]:
-        return (
-            paths if tree.folder == MANIFESTS_DIR else tuple(f"../{tree.folder}/{p}" for p in paths)
-        )
-
-    return WriteReport(
-        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.written)),
-        tuple(p for r, t in zip(reports, trees, strict=True) for p in prefixed(t, r.removed)),
-    )
+    return Prepared(env, keys[env], rendered.trees, warnings, len(rendered.documents))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from compiler.errors import Diagnostic, Location, RenderError
 from compiler.models.artifacts import PlannedDocument, RenderedDocument
 from compiler.render.filters import FILTERS, Serialized
+from compiler.render.loader import GuardedLoader
 from compiler.yamlio.manifests import ManifestParseError, parse_manifest_checked
 
 
@@ -31,7 +32,7 @@ def make_environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     """The one jinja2 environment: sandboxed, strict, explicit filters, values serialized."""
     env = ImmutableSandboxedEnvironment(
         # The repository's own templates first, then the built-ins, file by file.
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        loader=GuardedLoader(template_dirs),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,

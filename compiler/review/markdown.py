@@ -22,6 +22,7 @@ from compiler.review.text import (
     pin_text,
     short,
 )
+from compiler.secrets.redact import scrub
 
 GITHUB_COMMENT_LIMIT = 65_536
 MARKER = "<!-- modelplane-report -->"
@@ -205,10 +206,7 @@ def _field_table(fields: tuple[FieldChange, ...]) -> str:
 
 
 def _cell(value: object) -> str:
-    text = format_value(value)
-    if len(text) > _CELL_LIMIT:
-        text = text[: _CELL_LIMIT - 1] + "…"
-    return _code(text)
+    return _code(scrub(format_value(value), limit=_CELL_LIMIT))  # scrubbed, then shortened
 
 
 def _code(text: str) -> str:

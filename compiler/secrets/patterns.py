@@ -66,6 +66,22 @@ def find_secret(value: str, *, high_entropy: bool = False) -> str | None:
     return None
 
 
+_USERINFO = re.compile(r"(?<=://)[^/\s@?#]+@")
+
+
+def mask_userinfo(text: str, mask: str = "***") -> str:
+    """`text` with the user:password@ part of every URL in it replaced by `mask@`."""
+    return _USERINFO.sub(f"{mask}@", text) if "@" in text else text
+
+
+def mask_secrets(text: str, mask: str = "***") -> str:
+    """`text` with every secret-shaped part (and URL passwords) replaced by `mask`."""
+    text = mask_userinfo(text, mask)
+    if len(text) < _MIN_SECRET_LENGTH or not _ANY_LITERAL.search(text):
+        return text
+    return _ANY.sub(mask, text)
+
+
 def _looks_random(value: str) -> bool:
     text = value.strip()
     if len(text) < _MIN_ENTROPY_LENGTH or _REFERENCE.match(text) or not _TOKEN.fullmatch(text):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from compiler.secrets.patterns import find_secret
+from compiler.secrets.patterns import find_secret, mask_secrets
 
 REDACTED = "<redacted>"
 
@@ -28,3 +29,17 @@ def redact_message(message: str) -> str:
     if kind is None:
         return message
     return f"invalid value (not shown: it looks like a secret, {kind})"
+
+
+def scrub(text: str, known: Iterable[str] = (), limit: int | None = None) -> str:
+    """`text` without the `known` secrets or anything shaped like one, then shortened.
+
+    In that order, always: shortening first could cut a key in two, and the half left
+    in the text would no longer match, so it would be printed.
+    """
+    for secret in sorted({s for s in known if s}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = mask_secrets(text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    return text

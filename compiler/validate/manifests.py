@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from compiler.errors import Diagnostic, Location
+from compiler.fsio import read_regular
 from compiler.models.artifacts import JsonPath, RenderedDocument
 from compiler.yamlio.source import YamlLoadError, load_yaml
 
@@ -46,8 +47,8 @@ def load_manifests(paths: Sequence[Path], display: Callable[[Path], str]) -> Loa
     for path in manifest_files(paths):
         shown = display(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
+            text = read_regular(path).decode("utf-8")  # a FIFO is refused, never waited on
+        except (OSError, UnicodeDecodeError) as exc:
             diagnostics.append(Diagnostic(Location(shown), "manifest-read", str(exc)))
             continue
         for chunk, offset in _chunks(text):

@@ -16,9 +16,13 @@ from typing import Any
 
 import jsonschema_rs
 
+from compiler.errors import Diagnostic
+from compiler.fsio import atomic_write_bytes
+from compiler.project import SCHEMAS_DIR, builtin_dir
 from compiler.validate import corekinds
 from compiler.validate.cel.rules import CelEngine
 from compiler.validate.crds import KindSchema, convert_crd, is_crd
+from compiler.validate.schemafiles import SchemaFileError, read_schema_file
 from compiler.yamlio.manifests import ManifestParseError, parse_documents
 
 KindKey = tuple[str, str]
@@ -92,24 +96,30 @@ class SchemaRegistry:
 
 
 def compile_schema(schema: Mapping[str, Any]) -> Any:
-    """Compile a schema with jsonschema-rs; never fetch remote references."""
+    """Compile a schema with jsonschema-rs; never fetch a reference (network or file)."""
     try:
-        return jsonschema_rs.validator_for(dict(schema))
+        return jsonschema_rs.validator_for(dict(schema), retriever=_refuse)
     except (ValueError, jsonschema_rs.ReferencingError) as exc:
         raise SchemaLoadError(f"invalid JSON Schema: {exc}") from None
 
 
+def _refuse(uri: str) -> Any:
+    raise ValueError(f"{uri} is not fetched: schemas are offline and self-contained")
+
+
 def _read_schema_files(schemas_dir: Path) -> Iterator[tuple[KindKey, Mapping[str, Any]]]:
+    # The repository (or the installation); a link to this installation's schemas is fine.
+    builtin = builtin_dir(SCHEMAS_DIR)
+    roots = (schemas_dir.parent, *([builtin] if builtin is not None else []))
+    problems: list[Diagnostic] = []
     for path in sorted(schemas_dir.glob("*/*/*.json")):
         group, version, kind = path.parent.parent.name, path.parent.name, path.stem
         api_version = version if group == "core" else f"{group}/{version}"
-        try:
-            schema = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise SchemaLoadError(f"{path}: {exc}") from None
-        if not isinstance(schema, dict):
-            raise SchemaLoadError(f"{path}: a schema must be a JSON object")
-        yield (api_version, kind), schema
+        schema = read_schema_file(path, roots, "/".join(path.parts[-4:]), problems)
+        if schema is not None:
+            yield (api_version, kind), schema
+    if problems:
+        raise SchemaFileError(problems)
 
 
 def schema_path(schemas_dir: Path, api_version: str, kind: str) -> Path:
@@ -136,8 +146,7 @@ def import_crds(sources: Sequence[Path], target: Path) -> list[Path]:
             raise SchemaLoadError(f"{source}: no CustomResourceDefinition found")
         for kind in converted:
             path = target / kind.relative_path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(dump_schema(kind.schema), encoding="utf-8")
+            atomic_write_bytes(path, dump_schema(kind.schema).encode("utf-8"))
             written.append(path)
     return written
 

@@ -16,6 +16,8 @@ from ruamel.yaml.parser import Parser as PurePythonParser
 from ruamel.yaml.resolver import VersionedResolver
 
 from compiler.errors import Diagnostic, Location
+from compiler.yamlio.guards import YamlLoadError as YamlLoadError
+from compiler.yamlio.guards import bad_number, check_characters, too_deep
 
 PathKey = tuple[str | int, ...]
 # Values one file may expand to through aliases: far above any real inventory.
@@ -58,38 +60,20 @@ class LoadedYaml:
     source: SourceMap
 
 
-class YamlLoadError(Exception):
-    """A file could not be loaded; carries located diagnostics."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__("; ".join(d.message for d in diagnostics))
-
-
 def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> LoadedYaml:
     """Compose `text` and build plain data with positions; raise YamlLoadError on bad input.
 
     `max_nodes` bounds what aliases may expand to (an alias bomb is a few lines).
     """
-    try:
-        node = _compose(text, pure=False)
-    except MarkedYAMLError as exc:
-        # ruamel's C parser rejects valid YAML that its pure parser (and PyYAML,
-        # GitHub and kubectl) accept: a URL inside a flow mapping, `{server:
-        # https://x}`. Bad input is rare, so retrying costs nothing on good files; when
-        # both fail, libyaml's message is the plainer one ("did not find expected '-'").
-        try:
-            node = _compose(text, pure=True)
-        except YAMLError:
-            raise YamlLoadError([_syntax_diagnostic(exc, text, display_path)]) from None
-    except YAMLError as exc:
-        raise YamlLoadError([_plain_diagnostic(str(exc), display_path)]) from None
+    node = _compose_checked(text, display_path)
     source = SourceMap(display_path)
     if node is None:
         return LoadedYaml(None, source)
     builder = _Builder(source, max_nodes)
     try:
         data = builder.build(node, ())
+    except RecursionError:
+        raise YamlLoadError([too_deep(text, display_path)]) from None
     except _TooLarge as exc:
         raise YamlLoadError(
             [
@@ -104,6 +88,27 @@ def load_yaml(text: str, display_path: str, *, max_nodes: int = MAX_NODES) -> Lo
     if builder.problems:
         raise YamlLoadError(builder.problems)
     return LoadedYaml(data, source)
+
+
+def _compose_checked(text: str, display_path: str) -> Node | None:
+    """The composed document; YamlLoadError (located) for anything a parser rejects."""
+    check_characters(text, display_path)
+    try:
+        node = _compose(text, pure=False)
+    except RecursionError:
+        raise YamlLoadError([too_deep(text, display_path)]) from None
+    except MarkedYAMLError as exc:
+        # ruamel's C parser rejects valid YAML that its pure parser (and PyYAML,
+        # GitHub and kubectl) accept: a URL inside a flow mapping, `{server:
+        # https://x}`. Bad input is rare, so retrying costs nothing on good files; when
+        # both fail, libyaml's message is the plainer one ("did not find expected '-'").
+        try:
+            node = _compose(text, pure=True)
+        except (YAMLError, RecursionError):
+            raise YamlLoadError([_syntax_diagnostic(exc, text, display_path)]) from None
+    except YAMLError as exc:
+        raise YamlLoadError([_plain_diagnostic(str(exc), display_path)]) from None
+    return node
 
 
 def _compose(text: str, *, pure: bool) -> Node | None:
@@ -194,7 +199,11 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            try:
+                return _scalar(node)
+            except ValueError:
+                self.problems.append(bad_number(node.value, self._at(node)))
+                return None
         raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
 
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:

@@ -8,11 +8,15 @@ folder swap (in-process, `Path.rename` failing) restores the previous tree.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 
+from compiler.errors import CompilerError
 from compiler.output.write import read_owned
 from compiler.pipeline import render as pipeline
 from compiler.project import Project
@@ -168,11 +172,11 @@ def test_removing_a_model_api_prunes_exactly_its_files_and_keeps_foreign_ones(
     assert check.returncode == 0, check.stderr
 
 
-@pytest.mark.parametrize("failing_call", [1, 2])
+@pytest.mark.parametrize("failing_call", [1, 2, 3])
 def test_an_interrupted_swap_restores_the_previous_tree(
     repo: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int
 ) -> None:
-    """rename #1 moves the old tree aside, #2 moves the new one in; either may fail."""
+    """An I/O error on any rename of the commit undoes the moves done so far."""
     monkeypatch.setenv("MODELPLANE_NO_CACHE", "1")
     for rel, data in FOREIGN.items():
         (repo / "environments" / "dev" / "manifests" / rel).write_bytes(data)
@@ -182,19 +186,29 @@ def test_an_interrupted_swap_restores_the_previous_tree(
         "  labels:{{ labels | yaml(4) }}\n    changed: 'yes'\n",
     )
     before = outputs_digest(repo)
-    real_rename = Path.rename
-    calls: list[Path] = []
+    real_rename, real_replace = Path.rename, os.replace
+    calls: list[object] = []
 
     def flaky_rename(self: Path, target: str | Path) -> Path:
         calls.append(self)
         if len(calls) == failing_call:
-            raise OSError("simulated crash during the swap")
+            raise OSError(errno.EIO, "simulated I/O error during the swap", str(self))
         return real_rename(self, target)
 
+    def flaky_replace(source: Any, target: Any) -> None:
+        calls.append(source)
+        if len(calls) == failing_call:
+            raise OSError(errno.EIO, "simulated I/O error during the swap", str(source))
+        real_replace(source, target)
+
+    # Calls: the journal's write, the old folder moved aside, the new one moved in.
     monkeypatch.setattr(Path, "rename", flaky_rename)
-    with pytest.raises(OSError, match="simulated crash"):
+    monkeypatch.setattr(os, "replace", flaky_replace)
+    with pytest.raises(CompilerError, match="problem") as failure:
         pipeline.render_environment(Project(repo), "dev")
+    assert [d.code for d in failure.value.diagnostics] == ["write-failed"]
     monkeypatch.setattr(Path, "rename", real_rename)
+    monkeypatch.setattr(os, "replace", real_replace)
 
     assert outputs_digest(repo) == before
     assert _temp_folders(repo) == []

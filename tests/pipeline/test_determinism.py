@@ -120,8 +120,14 @@ def test_lock_and_render_are_byte_identical(
         assert result.returncode == 0, result.stderr
 
     assert outputs_digest(root) == committed
-    leftovers = sorted(p.name for p in root.rglob(".*") if p.name != ".modelplane-index.json")
-    assert leftovers == []
+    # Only the scratch folder's lock and .gitignore stay: no temporary file, no staging.
+    leftovers = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob(".*")
+        if p.name != ".modelplane-index.json"
+    )
+    assert leftovers == [".modelplane-tmp", ".modelplane-tmp/.gitignore"]
+    assert sorted(p.name for p in (root / ".modelplane-tmp").iterdir()) == [".gitignore", "lock"]
 
 
 def test_a_second_run_changes_nothing(tmp_path: Path, committed: dict[str, str]) -> None:

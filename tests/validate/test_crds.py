@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from compiler.validate.crds import NotACrdError, convert_crd, convert_structural, share_subschemas
+from compiler.validate.schemafiles import SchemaFileError
 from compiler.validate.schemas import SchemaLoadError, SchemaRegistry, import_crds
 
 CRD = {
@@ -134,11 +135,15 @@ def test_schema_file_that_is_not_an_object_or_not_a_schema(tmp_path: Path) -> No
     target = tmp_path / "example.com" / "v1"
     target.mkdir(parents=True)
     (target / "Widget.json").write_text("[]")
-    with pytest.raises(SchemaLoadError, match="JSON object"):
+    with pytest.raises(SchemaFileError) as error:
         SchemaRegistry.load(tmp_path)
+    assert "a schema must be a JSON object" in error.value.diagnostics[0].message
     (target / "Widget.json").write_text('{"type": 12}')
-    with pytest.raises(SchemaLoadError, match="invalid JSON Schema"):
-        SchemaRegistry.load(tmp_path).validator_for("example.com/v1", "Widget")
+    with pytest.raises(SchemaFileError) as error:
+        SchemaRegistry.load(tmp_path)
+    (problem,) = error.value.diagnostics
+    assert str(problem.location) == f"{tmp_path.name}/example.com/v1/Widget.json:1:1"
+    assert problem.message.startswith("invalid JSON Schema: 12 is not valid")
 
 
 def test_unreadable_crd_file_is_reported(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from compiler.inventory.merge import schema_merge_keys
 from compiler.validate.crds import NotACrdError, convert_crd
-from compiler.validate.schemas import SchemaLoadError, SchemaRegistry, dump_schema, schema_path
+from compiler.validate.schemafiles import SchemaFileError
+from compiler.validate.schemas import SchemaRegistry, dump_schema, schema_path
 from compiler.yamlio.manifests import parse_documents
 
 MODELAPI = ("kaos.tools/v1alpha1", "ModelAPI")
@@ -100,8 +101,11 @@ def test_broken_schema_file_is_reported(tmp_path: Path) -> None:
     target = schema_path(tmp_path, "example.com/v1", "Widget")
     target.parent.mkdir(parents=True)
     target.write_text("{nope")
-    with pytest.raises(SchemaLoadError, match=r"Widget\.json"):
+    with pytest.raises(SchemaFileError) as error:
         SchemaRegistry.load(tmp_path)
+    (problem,) = error.value.diagnostics
+    assert str(problem.location).endswith("example.com/v1/Widget.json:1:2")
+    assert problem.code == "schema-json"
 
 
 def test_authored_modelapi_matches_the_upstream_crd(
