@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from compiler.errors import Diagnostic
 from compiler.inventory.merge import MergeKeys, strategic_merge
 from compiler.models.artifacts import JsonPath, PlannedDocument, RenderedDocument
 from compiler.models.findings import Finding
@@ -27,6 +28,7 @@ from compiler.render.targets.kaos_pod import (
     served_digest,
 )
 from compiler.render.targets.kaos_rules import check_modelapis
+from compiler.render.targets.kaos_warnings import azure_route_warnings
 from compiler.yamlio.emit import dump_document
 
 KAOS_PORTS = {"Proxy": 8000, "Hosted": 11434}
@@ -128,6 +130,10 @@ class KaosTarget:
         by_name = ({m.name: m for m in env.models}, {p.name: p for p in env.providers})
         for api in env.model_apis:
             yield _model_api(env, api, given.lock, given.pod_spec_keys, by_name)
+
+    def problems(self, given: PlanInput) -> Iterable[Diagnostic]:
+        """Azure settings the proxy or the controller would not honour (warnings)."""
+        return azure_route_warnings(given.env, given.lock)
 
     def check(self, documents: Sequence[RenderedDocument], ctx: RuleContext) -> Iterable[Finding]:
         """What the KAOS controller and LiteLLM do with a ModelAPI that no schema says."""
