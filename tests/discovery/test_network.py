@@ -20,7 +20,7 @@ from tests.discovery.conftest import (
 )
 from tests.discovery.proxy import ForwardProxy
 from tests.discovery.server import FakeProvider, Reply, json_reply
-from tests.discovery.tlsca import PrivateCA
+from tests.tlsca import PrivateCA
 
 KEY = "sk-or-RECOGNIZABLE-cross-origin-key"
 MODELS = {"data": [{"id": "vendor/model-a", "architecture": {"output_modalities": ["text"]}}]}
