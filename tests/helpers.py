@@ -125,3 +125,26 @@ def manifest_documents(env: str, root: Path = REPO_ROOT) -> Iterator[ManifestDoc
                 if isinstance(document, Mapping) and not is_kustomization(document):
                     rel = path.relative_to(root).as_posix()
                     yield ManifestDocument(env, rel, document)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there) by `new` in the file at `path`."""
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new))
+
+
+def drop_openrouter_from_dev(repo: Path) -> None:
+    """Disable the example's openrouter provider (and its only model) in dev."""
+    env = repo / "environments/dev/environment.yaml"
+    edit(
+        env,
+        "providers: [openai, anthropic, gemini, vllm, ollama, openrouter]",
+        "providers: [openai, anthropic, gemini, vllm, ollama]",
+    )
+    edit(env, "    - router-auto\n", "")
+    edit(
+        env,
+        "models: [reasoning, gemini-flash, router-auto, llama-internal]",
+        "models: [reasoning, gemini-flash, llama-internal]",
+    )

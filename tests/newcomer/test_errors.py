@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from compiler.cli.main import cli
 from compiler.errors import did_you_mean, known_hint
-from tests.helpers import copy_example
+from tests.helpers import copy_example, drop_openrouter_from_dev, edit
 
 
 @pytest.fixture
@@ -20,12 +20,6 @@ def repo(tmp_path, monkeypatch):
 
 def run(*args):
     return CliRunner().invoke(cli, ["--format", "text", *args])
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new))
 
 
 def test_did_you_mean():
@@ -105,18 +99,7 @@ def test_unknown_provider_reference_suggests_the_name(repo):
 
 
 def test_a_removed_providers_snapshot_is_flagged(repo):
-    env = repo / "environments/dev/environment.yaml"
-    edit(
-        env,
-        "providers: [openai, anthropic, gemini, vllm, ollama, openrouter]",
-        "providers: [openai, anthropic, gemini, vllm, ollama]",
-    )
-    edit(env, "    - router-auto\n", "")
-    edit(
-        env,
-        "models: [reasoning, gemini-flash, router-auto, llama-internal]",
-        "models: [reasoning, gemini-flash, llama-internal]",
-    )
+    drop_openrouter_from_dev(repo)
     stale = repo / "environments/dev/snapshots/gone.json"
     stale.write_text((repo / "environments/dev/snapshots/openrouter.json").read_text())
     result = run("lock", "--env", "dev")

@@ -12,16 +12,6 @@ from click.testing import CliRunner
 from compiler.cli.main import cli
 from compiler.cli.options import Context
 from tests.helpers import REPO_ROOT as ROOT
-from tests.review.gitrepo import init_example_repo
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    path = init_example_repo(tmp_path / "repo")
-    monkeypatch.chdir(path)
-    monkeypatch.delenv("MODELPLANE_ROOT", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return path
 
 
 def run(*args):

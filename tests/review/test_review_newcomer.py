@@ -3,32 +3,16 @@ what stops serving in the diagram."""
 
 from __future__ import annotations
 
-import pytest
 from click.testing import CliRunner
 
 from compiler.cli.main import cli
-from tests.review.gitrepo import init_example_repo
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    path = init_example_repo(tmp_path / "repo")
-    monkeypatch.chdir(path)
-    monkeypatch.delenv("MODELPLANE_ROOT", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return path
+from tests.helpers import drop_openrouter_from_dev, edit
 
 
 def run(*args):
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == 0, result.output
     return result.stdout
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def test_a_change_shared_by_every_environment_is_shown_once(repo):
@@ -84,18 +68,7 @@ def test_an_added_object_shows_whole_and_nothing_is_flagged(repo):
 
 
 def test_a_removed_provider_is_drawn(repo):
-    env = repo / "environments/dev/environment.yaml"
-    edit(
-        env,
-        "providers: [openai, anthropic, gemini, vllm, ollama, openrouter]",
-        "providers: [openai, anthropic, gemini, vllm, ollama]",
-    )
-    edit(env, "    - router-auto\n", "")
-    edit(
-        env,
-        "models: [reasoning, gemini-flash, router-auto, llama-internal]",
-        "models: [reasoning, gemini-flash, llama-internal]",
-    )
+    drop_openrouter_from_dev(repo)
     run("lock", "--env", "dev")
     markdown = run("diff", "--env", "dev", "--format", "markdown")
     assert 'provider_openrouter[("openrouter (removed)")]' in markdown
