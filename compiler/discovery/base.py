@@ -218,6 +218,8 @@ class Fetcher:
             return _Failed(self._past_deadline(failure), False, None)
         limit = min(self.timeouts.request, left)
         timeout = httpx.Timeout(limit, connect=min(self.timeouts.connect, limit))
+        # One budget for headers and body together: the body gets what the headers left.
+        until = time.monotonic() + limit
         headers = {**self.headers, **access.headers}
         try:
             request = self.client.build_request(
@@ -230,7 +232,7 @@ class Fetcher:
         except MissingCredential as exc:  # raised by a signing auth (SigV4) mid-request
             return _Failed(self.failure(url, None, str(exc), exc.hint), False, None)
         try:
-            return self._read(url, response, time.monotonic() + limit)
+            return self._read(url, response, until)
         finally:
             response.close()
 

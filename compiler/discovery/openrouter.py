@@ -92,8 +92,12 @@ def discover(ctx: AdapterContext) -> Discovered:
     # The canonical slug is the permanent, dated name of what an id serves today: a
     # selector written as a slug pins the id requests use, and the lock records the slug
     # as the pin's revision, so OpenRouter moving an id to a new version is a lock change.
+    # Several ids may share a slug (`x`, `x:free`): the smallest id wins, whatever the
+    # API's order, so an unchanged catalogue gives an unchanged snapshot.
     slugs = {
-        m.canonical_slug: m.id for m in models if m.canonical_slug and m.canonical_slug != m.id
+        m.canonical_slug: m.id
+        for m in sorted(models, key=lambda m: m.id, reverse=True)
+        if m.canonical_slug and m.canonical_slug != m.id
     }
     return Discovered(url, [_to_snapshot(m) for m in models], slugs)
 

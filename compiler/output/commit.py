@@ -28,7 +28,7 @@ def write_environments(
         }
         transaction.commit()
     except OSError as exc:
-        raise write_failed(exc, project.root, "no environment was changed") from None
+        raise write_failed(exc, project.root, _outcome(transaction, "environment")) from None
     finally:
         transaction.discard()
     return reports
@@ -42,7 +42,7 @@ def write_files(project: Project, files: Mapping[str, bytes], what: str) -> None
             transaction.stage_file(project.root / path, data)
         transaction.commit()
     except OSError as exc:
-        raise write_failed(exc, project.root, f"no {what} was changed") from None
+        raise write_failed(exc, project.root, _outcome(transaction, what)) from None
     finally:
         transaction.discard()
 
@@ -53,3 +53,9 @@ def recover_interrupted(project: Project) -> None:
         recover(project.root)
     except OSError as exc:
         raise write_failed(exc, project.root, "an interrupted commit is still pending") from None
+
+
+def _outcome(transaction: Transaction, what: str) -> str:
+    if transaction.pending:
+        return f"the {what} change is half applied; the next run completes it"
+    return f"no {what} was changed"

@@ -92,8 +92,19 @@ class Transaction:
         journal.unlink()
         self.discard()
 
+    @property
+    def pending(self) -> bool:
+        """Whether a commit stopped half way and could not be undone."""
+        return (self.folder / JOURNAL).exists()
+
     def discard(self) -> None:
-        """Delete what was staged (nothing visible changes)."""
+        """Delete what was staged (nothing visible changes).
+
+        A journal still present means a commit was neither finished nor undone: its
+        staged trees and backups are what the next run needs to finish it, so they stay.
+        """
+        if self.pending:
+            return
         for folder in (self.folder, *self.extra):
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -196,7 +196,8 @@ def _merged_usage(first: Usage, second: Usage) -> Usage:
         a: Mapping[str, tuple[str, ...]], b: Mapping[str, tuple[str, ...]]
     ) -> dict[str, tuple[str, ...]]:
         return {
-            k: tuple(sorted(set(a.get(k, ())) | set(b.get(k, ())))) for k in a.keys() | b.keys()
+            k: tuple(sorted(set(a.get(k, ())) | set(b.get(k, ()))))
+            for k in sorted(a.keys() | b.keys())
         }
 
     return Usage(

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from compiler.errors import Diagnostic, InventoryError, Location, UsageError
-from compiler.fsio import atomic_write_bytes
+from compiler.fsio import atomic_write_bytes, input_problem, read_input_text, read_regular
 from compiler.inventory.declared_secrets import declared_secrets
 from compiler.inventory.load import load_environment
 from compiler.models.resolved import ResolvedEnvironment
@@ -67,7 +67,7 @@ def seal_secret(
     replaced = key in existing
     existing[key] = seal_value(certificate, namespace, secret, value)
     document = sealed_document(secret, namespace, existing, template)
-    atomic_write_bytes(path, dump_sealed_file(env, document).encode("utf-8"))
+    atomic_write_bytes(path, dump_sealed_file(env, document).encode("utf-8"), root=project.root)
     return SealOutcome(
         project.relative(path), secret, key, namespace, certificate.fingerprint, replaced
     )
@@ -92,8 +92,13 @@ def _certificate(
         )
     cert_at = resolved.locate_env(("secrets", "sealedSecrets", "certificate"))
     relative = secrets.sealed_secrets.certificate
+    path = project.root / relative
+    unsafe = input_problem(path, (project.root,)) if path.exists() else None
     try:
-        return load_certificate((project.root / relative).read_bytes(), now=now)
+        if unsafe is not None:  # a FIFO, a folder, a link out of the repository
+            problem, hint = f"{relative}: {unsafe[0]}", unsafe[1]
+        else:
+            return load_certificate(read_regular(path), now=now)
     except OSError as exc:
         problem = f"cannot read {relative}: {exc.strerror or type(exc).__name__}"
         hint = f"fetch it with: kubeseal --fetch-cert > {relative}"
@@ -123,10 +128,9 @@ def _check_declared(resolved: ResolvedEnvironment, secret: str, key: str) -> Non
 def _existing(
     project: Project, path: Path, secret: str, namespace: str
 ) -> tuple[dict[str, str], dict[str, object]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return {}, {}
+    text = read_input_text(path, (project.root,), project.relative(path))
     sealed, problems = parse_sealed_file(text, project.relative(path), secret, namespace)
     if sealed is None:
         raise InventoryError(problems)

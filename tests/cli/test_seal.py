@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,20 @@ def test_a_value_sealed_for_another_namespace_is_refused_where_it_says_so(repo):
     assert f"{SEALED}/llm-gemini.yaml:" in result.output and "error[sealed-secret]" in result.output
     assert "cannot be unsealed here" in result.output
     assert seal("--env", "staging", "--secret", "llm-gemini", "--key", "api-key").exit_code == 1
+
+
+def test_a_certificate_that_is_a_fifo_or_a_link_out_of_the_repository_is_refused(
+    repo, tmp_path_factory, controller
+):
+    pem = repo / "environments/staging/sealed-secrets.pem"
+    pem.unlink()
+    os.mkfifo(pem)  # reading it as a file would wait for a writer forever
+    result = seal("--env", "staging", "--secret", "llm-openai", "--key", "api-key")
+    assert result.exit_code == 1 and "error[seal-certificate]" in result.output
+    assert "not a regular file" in result.output
+    pem.unlink()
+    outside = tmp_path_factory.mktemp("elsewhere") / "cert.pem"
+    outside.write_bytes(controller[1])
+    pem.symlink_to(outside)
+    result = seal("--env", "staging", "--secret", "llm-openai", "--key", "api-key")
+    assert result.exit_code == 1 and "outside the repository" in result.output

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""HorizontalPodAutoscalers holding a KAOS model API's replica count (KAOS has no field)."""
 
 from __future__ import annotations
 

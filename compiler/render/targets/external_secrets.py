@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from compiler.errors import Location
-from compiler.inventory.declared_secrets import declared_secrets
+from compiler.errors import Diagnostic, Location
+from compiler.inventory.declared_secrets import DeclaredSecret, declared_secrets
 from compiler.models.artifacts import JsonPath, PlannedDocument
 from compiler.models.resolved import ResolvedEnvironment
 from compiler.render.targets.base import (
@@ -62,3 +62,19 @@ class ExternalSecretsTarget(NoRules):
     def plan(self, given: PlanInput) -> Iterable[PlannedDocument]:
         """One ExternalSecret per referenced Secret."""
         return _external_secrets(given.env)
+
+    def problems(self, given: PlanInput) -> Iterable[Diagnostic]:
+        """One Secret key fetched from two places: one ExternalSecret entry cannot say both."""
+        first: dict[tuple[str, str], DeclaredSecret] = {}
+        for declared in declared_secrets(given.env):
+            key = (declared.ref.name, declared.ref.key)
+            seen = first.setdefault(key, declared)
+            where = (declared.remote_key, declared.remote_property)
+            if where != (seen.remote_key, seen.remote_property):
+                yield Diagnostic(
+                    declared.at,
+                    "secret-remote-conflict",
+                    f"Secret {key[0]!r} key {key[1]!r} is also declared at {seen.at} "
+                    "with another remoteRef; one ExternalSecret entry can fetch only one",
+                    hint="use one remoteRef for both, or another Secret name or key",
+                )

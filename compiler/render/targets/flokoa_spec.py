@@ -11,6 +11,7 @@ Flokoa's own API and UI but never reach agent pods, so headers go to the Model's
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from compiler.models.inventory import Model
@@ -221,7 +222,8 @@ def _settings(model: Model, provider: Provider, issues: list[Issue]) -> dict[str
         else:
             extra[key] = value
     if provider.timeout:
-        settings["timeoutSeconds"] = max(1, round(duration_seconds(provider.timeout)))
+        # Rounded up, as for kagent: a timeout is never made shorter than the inventory says.
+        settings["timeoutSeconds"] = max(1, math.ceil(duration_seconds(provider.timeout)))
     headers = _headers(provider)
     if headers:
         settings["extraHeaders"] = headers

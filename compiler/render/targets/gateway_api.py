@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Gateway API HTTPRoutes: one per routed model API, to the Service KAOS creates."""
 
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ def _document(env: ResolvedEnvironment, sealed: SealedFile) -> PlannedDocument:
     meta = dict(template.get("metadata") or {})
     # The controller names the Secret after the SealedSecret; labels reach the Secret.
     meta.update({"name": sealed.name, "namespace": sealed.namespace})
-    meta["labels"] = {**labels(env), **dict(meta.get("labels") or {})}
+    # modelplane's own labels win: a sealed file cannot re-label who manages the Secret.
+    meta["labels"] = dict(sorted({**dict(meta.get("labels") or {}), **labels(env)}.items()))
     template["metadata"] = dict(sorted(meta.items()))
     context = {
         "name": sealed.name,
