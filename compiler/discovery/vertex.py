@@ -68,7 +68,10 @@ def _publisher(ctx: AdapterContext, publisher: str) -> list[SnapshotModel]:
         models = [fetcher.parse(PublisherModel, m, url) for m in body.publisher_models]
         return models, body.next_page_token
 
-    return [_to_snapshot(m, publisher) for m in paginate(fetcher, page)]
+    # Undated partner versions share the plain name; the newest version id is the one
+    # kept (snapshots keep the first of an id), whatever order the API pages in.
+    listed = sorted(paginate(fetcher, page), key=lambda m: m.version_id or "", reverse=True)
+    return [_to_snapshot(m, publisher) for m in listed]
 
 
 def _to_snapshot(model: PublisherModel, publisher: str) -> SnapshotModel:
